@@ -1,0 +1,84 @@
+package io.switchboard.api.publish;
+
+import io.switchboard.core.auth.AuthException;
+import io.switchboard.core.auth.BearerTokens;
+import io.switchboard.core.auth.TokenVerifier;
+import io.switchboard.core.event.NewEvent;
+import io.switchboard.core.http.ApiError;
+import io.switchboard.core.http.JsonErrors;
+import io.switchboard.core.http.RouteContributor;
+import io.switchboard.core.log.OutboxWriter;
+import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code POST /api/v1/events}: services publish a durable event. The event is written to the outbox in its own
+ * transaction and answered 202; the relay numbers it and every node fans it out.
+ */
+public final class PublishApi implements RouteContributor {
+
+  public static final String PATH = "/api/v1/events";
+
+  private final Pool pool;
+  private final TokenVerifier verifier;
+  private final OutboxWriter outbox = new OutboxWriter();
+  private final int maxBodyBytes;
+  private final BooleanSupplier logReady;
+
+  public PublishApi(Pool pool, TokenVerifier verifier, int maxBodyBytes, BooleanSupplier logReady) {
+    this.pool = pool;
+    this.verifier = verifier;
+    this.maxBodyBytes = maxBodyBytes;
+    this.logReady = logReady;
+  }
+
+  @Override
+  public void mount(Router router) {
+    router.post(PATH)
+        .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+        .handler(this::publish);
+  }
+
+  private void publish(RoutingContext ctx) {
+    verifier.verify(BearerTokens.of(ctx.request()))
+        .compose(principal -> principal.mayPublish()
+            ? Future.succeededFuture(principal)
+            : Future.failedFuture(AuthException.forbidden("publishing requires role service or admin")))
+        .map(principal -> PublishRequest.parse(bodyOf(ctx)))
+        .compose(this::store)
+        .onSuccess(eventId -> sendAccepted(ctx, eventId))
+        .onFailure(err -> JsonErrors.send(ctx, err));
+  }
+
+  private Future<String> store(NewEvent event) {
+    if (!logReady.getAsBoolean()) {
+      return Future.failedFuture(ApiError.unavailable("the event log is not ready yet; retry shortly"));
+    }
+    return pool.withTransaction(tx -> outbox.append(tx, event))
+        .recover(err -> Future.failedFuture(ApiError.unavailable("the event log is unavailable; retry shortly")));
+  }
+
+  private static JsonObject bodyOf(RoutingContext ctx) {
+    if (ctx.body().isEmpty()) {
+      throw ApiError.badRequest("the body must be a JSON object {channels, type, data}");
+    }
+    try {
+      return ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      throw new ApiError(400, "invalid_json", "the request body is not a valid JSON object");
+    }
+  }
+
+  private static void sendAccepted(RoutingContext ctx, String eventId) {
+    ctx.response().setStatusCode(202)
+        .putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("id", eventId).put("status", "accepted").encode());
+  }
+}

@@ -1,0 +1,184 @@
+package io.switchboard.core.config;
+
+import io.switchboard.core.config.SwitchboardConfig.Role;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code SB_*} settings from an optional properties file ({@code SB_CONFIG_FILE}) overlaid by the
+ * environment, so a file can hold the defaults of a deployment and the environment the per-node values.
+ */
+public final class ConfigLoader {
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
+
+  private final Map<String, String> values;
+
+  private ConfigLoader(Map<String, String> values) {
+    this.values = values;
+  }
+
+  public static SwitchboardConfig fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  public static SwitchboardConfig from(Map<String, String> env) {
+    Map<String, String> merged = new HashMap<>();
+    String file = env.get("SB_CONFIG_FILE");
+    if (file != null && !file.isBlank()) {
+      merged.putAll(readFile(Path.of(file)));
+    }
+    env.forEach((k, v) -> {
+      if (k.startsWith("SB_")) {
+        merged.put(k, v);
+      }
+    });
+    return new ConfigLoader(merged).build();
+  }
+
+  private static Map<String, String> readFile(Path path) {
+    Properties props = new Properties();
+    try (InputStream in = Files.newInputStream(path)) {
+      props.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read config file " + path, e);
+    }
+    Map<String, String> map = new HashMap<>();
+    props.forEach((k, v) -> map.put(k.toString().trim(), v.toString().trim()));
+    return map;
+  }
+
+  private SwitchboardConfig build() {
+    int httpPort = integer("SB_HTTP_PORT", 8081);
+    int clusterPort = integer("SB_CLUSTER_PORT", 5701);
+    return new SwitchboardConfig(
+        string("SB_NODE_ID", "node-" + httpPort),
+        roles(string("SB_ROLES", "all")),
+        new SwitchboardConfig.Http(
+            string("SB_HTTP_HOST", "0.0.0.0"),
+            httpPort,
+            integer("SB_EVENT_LOOPS", 2 * Runtime.getRuntime().availableProcessors()),
+            integer("SB_HTTP_MAX_BODY_BYTES", 65536)),
+        new SwitchboardConfig.Postgres(
+            string("SB_PG_HOST", "127.0.0.1"),
+            integer("SB_PG_PORT", 5432),
+            string("SB_PG_DATABASE", "switchboard"),
+            string("SB_PG_USER", "postgres"),
+            string("SB_PG_PASSWORD", ""),
+            integer("SB_PG_POOL_SIZE", 8),
+            duration("SB_PG_RECONNECT_INTERVAL", "2s")),
+        new SwitchboardConfig.Cluster(
+            bool("SB_CLUSTER_ENABLED", true),
+            string("SB_CLUSTER_NAME", "switchboard"),
+            string("SB_CLUSTER_HOST", "127.0.0.1"),
+            clusterPort,
+            list(string("SB_CLUSTER_MEMBERS", "127.0.0.1:5701,127.0.0.1:5702,127.0.0.1:5703")),
+            string("SB_HAZELCAST_CONFIG", ""),
+            string("SB_EVENTBUS_HOST", string("SB_CLUSTER_HOST", "127.0.0.1")),
+            integer("SB_EVENTBUS_PORT", 0)),
+        new SwitchboardConfig.Auth(
+            string("SB_JWT_SECRET", ""),
+            string("SB_JWT_ISSUER", ""),
+            duration("SB_JWT_LEEWAY", "30s")),
+        new SwitchboardConfig.Sse(
+            duration("SB_SSE_HEARTBEAT", "30s"),
+            duration("SB_SSE_RETRY", "2s"),
+            integer("SB_SSE_MAX_BUFFER_BYTES", 256 * 1024),
+            duration("SB_SSE_FLUSH_WINDOW", "0ms"),
+            integer("SB_SSE_MAX_CHANNELS", 64),
+            integer("SB_SSE_REPLAY_PAGE_SIZE", 500)),
+        new SwitchboardConfig.Feed(
+            integer("SB_FEED_MEMORY_EVENTS", 10_000),
+            duration("SB_FEED_GAP_CHECK_INTERVAL", "1s"),
+            integer("SB_FEED_BACKFILL_PAGE_SIZE", 2_000)),
+        new SwitchboardConfig.Relay(
+            integer("SB_RELAY_BATCH_SIZE", 500),
+            duration("SB_RELAY_POLL_INTERVAL", "1s"),
+            longValue("SB_RELAY_LOCK_KEY", 0x5b0a2d_0001L),
+            duration("SB_EVENT_RETENTION", "24h"),
+            duration("SB_RETENTION_INTERVAL", "60s")),
+        duration("SB_SHUTDOWN_GRACE", "5s"));
+  }
+
+  static Set<Role> roles(String spec) {
+    if (spec.isBlank() || spec.equalsIgnoreCase("all")) {
+      return EnumSet.allOf(Role.class);
+    }
+    EnumSet<Role> roles = EnumSet.noneOf(Role.class);
+    for (String part : list(spec)) {
+      try {
+        roles.add(Role.valueOf(part.toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("SB_ROLES: unknown role '" + part + "' (known: all, "
+            + Arrays.toString(Role.values()).toLowerCase(Locale.ROOT) + ")");
+      }
+    }
+    return roles;
+  }
+
+  /** Durations are written {@code 500ms}, {@code 30s}, {@code 5m}, {@code 24h}, {@code 7d}; a bare number is seconds. */
+  public static Duration parseDuration(String key, String text) {
+    Matcher m = DURATION.matcher(text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(key + ": '" + text + "' is not a duration (e.g. 500ms, 30s, 5m, 24h)");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    return switch (unit) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
+    };
+  }
+
+  private static List<String> list(String spec) {
+    return Arrays.stream(spec.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private String string(String key, String def) {
+    String v = values.get(key);
+    return v == null ? def : v;
+  }
+
+  private int integer(String key, int def) {
+    return (int) longValue(key, def);
+  }
+
+  private long longValue(String key, long def) {
+    String v = values.get(key);
+    if (v == null || v.isBlank()) {
+      return def;
+    }
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + ": '" + v + "' is not a number");
+    }
+  }
+
+  private boolean bool(String key, boolean def) {
+    String v = values.get(key);
+    return v == null || v.isBlank() ? def : Boolean.parseBoolean(v.trim());
+  }
+
+  private Duration duration(String key, String def) {
+    return parseDuration(key, string(key, def));
+  }
+}

@@ -1,0 +1,50 @@
+package io.switchboard.core.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The whole node configuration, typed. Built once by {@link ConfigLoader}; every option is documented in
+ * docs/configuration.md with its default.
+ */
+public record SwitchboardConfig(
+    String nodeId,
+    Set<Role> roles,
+    Http http,
+    Postgres postgres,
+    Cluster cluster,
+    Auth auth,
+    Sse sse,
+    Feed feed,
+    Relay relay,
+    Duration shutdownGrace) {
+
+  public enum Role { API, GATEWAY, RELAY }
+
+  public record Http(String host, int port, int eventLoops, int maxBodyBytes) {}
+
+  public record Postgres(String host, int port, String database, String user, String password, int poolSize,
+                         Duration reconnectInterval) {
+    public String jdbcUrl() {
+      return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+  }
+
+  public record Cluster(boolean enabled, String name, String host, int port, List<String> members,
+                        String hazelcastConfig, String eventBusHost, int eventBusPort) {}
+
+  public record Auth(String jwtSecret, String issuer, Duration leeway) {}
+
+  public record Sse(Duration heartbeat, Duration retry, int maxBufferBytes, Duration flushWindow, int maxChannels,
+                    int replayPageSize) {}
+
+  public record Feed(int memoryEvents, Duration gapCheckInterval, int backfillPageSize) {}
+
+  public record Relay(int batchSize, Duration pollInterval, long lockKey, Duration retention,
+                      Duration retentionInterval) {}
+
+  public boolean runs(Role role) {
+    return roles.contains(role);
+  }
+}

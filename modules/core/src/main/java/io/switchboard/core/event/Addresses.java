@@ -1,0 +1,13 @@
+package io.switchboard.core.event;
+
+/**
+ * Event-bus addresses. Deliberately few: every clustered consumer is a registry write broadcast to all nodes,
+ * so there is one address for sequenced events and fan-out happens inside each node.
+ */
+public final class Addresses {
+
+  /** Batches of numbered events, published by the relay to every node, encoded by {@link EventBatchCodec}. */
+  public static final String SEQUENCED_EVENTS = "switchboard.events.sequenced";
+
+  private Addresses() {}
+}

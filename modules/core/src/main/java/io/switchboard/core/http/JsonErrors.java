@@ -1,0 +1,66 @@
+package io.switchboard.core.http;
+
+import io.switchboard.core.auth.AuthException;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every error leaves as {@code {"error": "...", "message": "..."}} with the right status, never a stack trace.
+ */
+public final class JsonErrors {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JsonErrors.class);
+
+  private JsonErrors() {}
+
+  public static void send(HttpServerResponse response, int status, String error, String message) {
+    if (response.headWritten() || response.closed()) {
+      return;
+    }
+    response.setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", error).put("message", message).encode());
+  }
+
+  public static void send(RoutingContext ctx, Throwable failure) {
+    if (failure instanceof ApiError e) {
+      send(ctx.response(), e.status(), e.code(), e.getMessage());
+    } else if (failure instanceof AuthException e) {
+      send(ctx.response(), e.status(), e.status() == 401 ? "unauthorized" : "forbidden", e.getMessage());
+    } else if (failure instanceof DecodeException) {
+      send(ctx.response(), 400, "invalid_json", "the request body is not valid JSON");
+    } else {
+      LOG.error("Unexpected failure on {} {}", ctx.request().method(), ctx.normalizedPath(), failure);
+      send(ctx.response(), 500, "internal_error", "unexpected server error");
+    }
+  }
+
+  /** Router failure handler: statuses set by vertx-web (404, 405, 413, ...) get the same JSON shape. */
+  public static void handle(RoutingContext ctx) {
+    if (ctx.failure() != null) {
+      send(ctx, ctx.failure());
+      return;
+    }
+    int status = ctx.statusCode();
+    String error = switch (status) {
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 413 -> "payload_too_large";
+      case 415 -> "unsupported_media_type";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      default -> status >= 500 ? "internal_error" : "bad_request";
+    };
+    String message = switch (status) {
+      case 404 -> "no such resource";
+      case 405 -> "method not allowed on this resource";
+      case 413 -> "request body too large";
+      default -> "request failed";
+    };
+    send(ctx.response(), status, error, message);
+  }
+}

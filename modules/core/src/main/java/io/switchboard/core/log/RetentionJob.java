@@ -1,0 +1,96 @@
+package io.switchboard.core.log;
+
+import io.switchboard.core.config.SwitchboardConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes events older than the retention period, in chunks, and records how far it went in
+ * {@code sb_log_state.purged_through} so a gateway can tell a client that its resume point is gone.
+ * Run by the relay leader only.
+ */
+final class RetentionJob {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RetentionJob.class);
+  private static final int CHUNK = 10_000;
+
+  private static final String PURGE_CHUNK = """
+      WITH bound AS (
+        SELECT LEAST(
+          (SELECT max(seq) FROM sb_events WHERE sequenced_at < clock_timestamp() - make_interval(secs => $1)),
+          (SELECT purged_through FROM sb_log_state WHERE id = 1) + $2) AS seq
+      ), doomed AS (
+        DELETE FROM sb_events WHERE seq <= (SELECT seq FROM bound) RETURNING seq
+      )
+      UPDATE sb_log_state SET purged_through = GREATEST(purged_through, (SELECT seq FROM bound))
+      WHERE id = 1 AND (SELECT seq FROM bound) IS NOT NULL
+      RETURNING (SELECT count(*) FROM doomed)
+      """;
+
+  private final Vertx vertx;
+  private final SwitchboardConfig.Postgres pgConfig;
+  private final SwitchboardConfig.Relay relayConfig;
+  private Pool pool;
+  private long timer = -1;
+  private boolean running;
+
+  RetentionJob(Vertx vertx, SwitchboardConfig.Postgres pgConfig, SwitchboardConfig.Relay relayConfig) {
+    this.vertx = vertx;
+    this.pgConfig = pgConfig;
+    this.relayConfig = relayConfig;
+  }
+
+  void start() {
+    if (pool == null) {
+      pool = PgClients.pool(vertx, new SwitchboardConfig.Postgres(pgConfig.host(), pgConfig.port(),
+          pgConfig.database(), pgConfig.user(), pgConfig.password(), 1, pgConfig.reconnectInterval()));
+    }
+    if (timer < 0) {
+      timer = vertx.setPeriodic(relayConfig.retentionInterval().toMillis(), t -> purge());
+    }
+  }
+
+  void pause() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
+  Future<Void> close() {
+    pause();
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  private void purge() {
+    if (running) {
+      return;
+    }
+    running = true;
+    purgeChunk(0);
+  }
+
+  private void purgeChunk(long total) {
+    double seconds = relayConfig.retention().toMillis() / 1000.0;
+    pool.preparedQuery(PURGE_CHUNK).execute(Tuple.of(seconds, CHUNK))
+        .onSuccess(rows -> {
+          long deleted = rows.size() == 0 ? 0 : rows.iterator().next().getLong(0);
+          if (deleted >= CHUNK && timer >= 0) {
+            purgeChunk(total + deleted);
+          } else {
+            running = false;
+            if (total + deleted > 0) {
+              LOG.info("Retention removed {} events older than {}", total + deleted, relayConfig.retention());
+            }
+          }
+        })
+        .onFailure(err -> {
+          running = false;
+          LOG.warn("Retention failed: {}", err.getMessage());
+        });
+  }
+}

@@ -1,0 +1,79 @@
+package io.switchboard.gateway;
+
+import io.switchboard.core.auth.TokenVerifier;
+import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.core.http.RouteContributor;
+import io.switchboard.core.log.EventLogReader;
+import io.switchboard.gateway.feed.SequencedFeed;
+import io.switchboard.gateway.sse.SseEndpoint;
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The SSE gateway role of a node: one {@link SequencedFeed} (deployed as its own verticle, holding the node's only
+ * clustered consumer) and one {@link SseEndpoint} per HTTP server instance.
+ */
+public final class Gateway {
+
+  public static final String STREAM_PATH = "/api/v1/realtime/stream";
+
+  private final Vertx vertx;
+  private final SwitchboardConfig config;
+  private final TokenVerifier verifier;
+  private final EventLogReader reader;
+  private final SequencedFeed feed;
+  private final List<SseEndpoint> endpoints = new CopyOnWriteArrayList<>();
+
+  public Gateway(Vertx vertx, SwitchboardConfig config, Pool pool, TokenVerifier verifier) {
+    this.vertx = vertx;
+    this.config = config;
+    this.verifier = verifier;
+    this.reader = new EventLogReader(pool);
+    this.feed = new SequencedFeed(vertx, reader, config.feed());
+  }
+
+  public Deployable feedVerticle() {
+    return new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return feed.start();
+      }
+
+      @Override
+      public Future<?> stop() {
+        return feed.stop();
+      }
+    };
+  }
+
+  public RouteContributor routes() {
+    return router -> {
+      SseEndpoint endpoint = new SseEndpoint(vertx, feed, reader, verifier, config);
+      endpoints.add(endpoint);
+      router.get(STREAM_PATH).handler(endpoint::stream);
+    };
+  }
+
+  public boolean ready() {
+    return feed.ready();
+  }
+
+  public long head() {
+    return feed.head();
+  }
+
+  public int connections() {
+    return endpoints.stream().mapToInt(SseEndpoint::connectionCount).sum();
+  }
+
+  /** Stops taking streams and asks every connected client to reconnect elsewhere. */
+  public Future<Void> drain() {
+    return Future.all(endpoints.stream().map(SseEndpoint::drain).toList()).mapEmpty();
+  }
+}

@@ -1,0 +1,13 @@
+package io.switchboard.gateway.feed;
+
+import io.vertx.core.Context;
+
+import java.util.List;
+
+/** Receives the node's events in sequence order, without gaps or duplicates, on its own event loop. */
+public interface FeedListener {
+
+  Context context();
+
+  void onEvents(List<EncodedEvent> events);
+}

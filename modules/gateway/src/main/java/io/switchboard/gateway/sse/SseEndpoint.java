@@ -1,0 +1,326 @@
+package io.switchboard.gateway.sse;
+
+import io.switchboard.core.auth.BearerTokens;
+import io.switchboard.core.auth.TokenVerifier;
+import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.core.event.Channels;
+import io.switchboard.core.event.Event;
+import io.switchboard.core.http.ApiError;
+import io.switchboard.core.http.JsonErrors;
+import io.switchboard.core.log.EventLogReader;
+import io.switchboard.gateway.feed.EncodedEvent;
+import io.switchboard.gateway.feed.FeedListener;
+import io.switchboard.gateway.feed.FrameEncoder;
+import io.switchboard.gateway.feed.ResumePlan;
+import io.switchboard.gateway.feed.SequencedFeed;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The SSE stream endpoint of one event loop: accepts subscriptions, resumes them, and fans the feed's events out
+ * to its local connections. Each HTTP server instance has its own endpoint, so connections spread over all event
+ * loops and none of this state is shared between threads.
+ */
+public final class SseEndpoint implements FeedListener {
+
+  private static final Buffer HEARTBEAT = FrameEncoder.buffer(": heartbeat\n\n");
+
+  private final Vertx vertx;
+  private final Context context;
+  private final SequencedFeed feed;
+  private final EventLogReader reader;
+  private final TokenVerifier verifier;
+  private final SwitchboardConfig config;
+  private final ChannelIndex index = new ChannelIndex();
+  private final List<SseConnection> touched = new ArrayList<>();
+  private final Buffer retryHint;
+  private final Buffer drainHint;
+  private boolean draining;
+  private long heartbeatTimer;
+  private long flushTimer = -1;
+
+  public SseEndpoint(Vertx vertx, SequencedFeed feed, EventLogReader reader, TokenVerifier verifier,
+                     SwitchboardConfig config) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.feed = feed;
+    this.reader = reader;
+    this.verifier = verifier;
+    this.config = config;
+    this.retryHint = FrameEncoder.buffer("retry: " + config.sse().retry().toMillis() + "\n");
+    this.drainHint = FrameEncoder.buffer("retry: 250\n\n");
+    this.heartbeatTimer = vertx.setPeriodic(config.sse().heartbeat().toMillis(), t -> heartbeat());
+    long window = config.sse().flushWindow().toMillis();
+    if (window > 0) {
+      flushTimer = vertx.setPeriodic(window, t -> flushTouched());
+    }
+    feed.addListener(this);
+  }
+
+  @Override
+  public Context context() {
+    return context;
+  }
+
+  public int connectionCount() {
+    return index.connectionCount();
+  }
+
+  /** GET /api/v1/realtime/stream?channel=a&channel=b[&lastEventId=N][&named=true] */
+  public void stream(RoutingContext ctx) {
+    if (draining) {
+      ctx.response().putHeader("Retry-After", "1");
+      JsonErrors.send(ctx.response(), 503, "shutting_down", "this node is shutting down; reconnect");
+      return;
+    }
+    if (!feed.ready()) {
+      ctx.response().putHeader("Retry-After", "1");
+      JsonErrors.send(ctx.response(), 503, "not_ready", "this node is not ready yet; retry shortly");
+      return;
+    }
+    List<String> channels;
+    Long lastEventId;
+    try {
+      channels = channelsOf(ctx);
+      lastEventId = lastEventIdOf(ctx);
+    } catch (ApiError e) {
+      JsonErrors.send(ctx, e);
+      return;
+    }
+    boolean named = "true".equalsIgnoreCase(ctx.request().getParam("named"));
+    ctx.request().pause();
+    verifier.verify(BearerTokens.of(ctx.request()))
+        .onSuccess(principal -> {
+          ctx.request().resume();
+          open(ctx, channels, lastEventId, named);
+        })
+        .onFailure(err -> {
+          ctx.request().resume();
+          JsonErrors.send(ctx, err);
+        });
+  }
+
+  private void open(RoutingContext ctx, List<String> channels, Long lastEventId, boolean named) {
+    HttpServerResponse response = ctx.response();
+    if (response.closed()) {
+      return;
+    }
+    response.setChunked(true)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache, no-transform")
+        .putHeader("X-Accel-Buffering", "no");
+    response.setWriteQueueMaxSize(config.sse().maxBufferBytes());
+    SseConnection conn = new SseConnection(response, List.copyOf(channels), named, config.sse().maxBufferBytes());
+    // Register before planning the resume: the plan's head splits what is replayed from what arrives live.
+    index.add(conn);
+    response.closeHandler(v -> {
+      conn.markClosed();
+      index.remove(conn);
+    });
+    feed.plan(lastEventId, new LinkedHashSet<>(channels))
+        .onComplete(ar -> context.runOnContext(v -> {
+          if (conn.isClosed()) {
+            return;
+          }
+          if (ar.failed()) {
+            index.remove(conn);
+            JsonErrors.send(response, 503, "not_ready", "this node is not ready yet; retry shortly");
+            return;
+          }
+          start(conn, ar.result(), lastEventId, channels);
+        }));
+  }
+
+  private void start(SseConnection conn, ResumePlan plan, Long lastEventId, List<String> channels) {
+    long resumeFrom = lastEventId == null ? plan.head() : lastEventId;
+    JsonObject connected = new JsonObject()
+        .put("type", "connected")
+        .put("channels", new JsonArray(channels))
+        .put("lastEventId", plan.expired() ? plan.head() : resumeFrom);
+    conn.writeNow(retryHint.copy().appendBuffer(
+        FrameEncoder.control(plan.expired() ? -1 : resumeFrom, "connected", conn.named(), connected.encode())));
+    if (plan.expired()) {
+      JsonObject reset = new JsonObject()
+          .put("type", "reset")
+          .put("reason", "the requested position is no longer in the event log; reload your state")
+          .put("requestedLastEventId", lastEventId)
+          .put("lastEventId", plan.head());
+      conn.writeNow(FrameEncoder.control(plan.head(), "reset", conn.named(), reset.encode()));
+      conn.goLive(plan.head());
+    } else if (lastEventId == null || lastEventId >= plan.head()) {
+      conn.goLive(resumeFrom);
+    } else if (plan.fromMemory() != null) {
+      replay(conn, plan.fromMemory());
+      conn.goLive(plan.head());
+    } else {
+      replayFromLog(conn, lastEventId, plan.head(), channels);
+    }
+  }
+
+  private void replay(SseConnection conn, List<EncodedEvent> events) {
+    if (events.isEmpty()) {
+      return;
+    }
+    Buffer out = Buffer.buffer();
+    for (EncodedEvent e : events) {
+      out.appendBuffer(e.frame(conn.named()));
+    }
+    conn.writeNow(out);
+    conn.markReplayed(events.get(events.size() - 1).seq());
+  }
+
+  /** Pages through PostgreSQL, waiting for the socket to drain between pages, then goes live at {@code head}. */
+  private void replayFromLog(SseConnection conn, long after, long head, List<String> channels) {
+    int page = config.sse().replayPageSize();
+    reader.range(after, head, channels, page)
+        .onComplete(ar -> context.runOnContext(v -> {
+          if (conn.isClosed()) {
+            return;
+          }
+          if (ar.failed()) {
+            conn.cutOff(); // the client resumes from its last id elsewhere or later
+            return;
+          }
+          List<Event> events = ar.result();
+          List<EncodedEvent> encoded = new ArrayList<>(events.size());
+          for (Event e : events) {
+            encoded.add(FrameEncoder.encode(e));
+          }
+          replay(conn, encoded);
+          if (events.size() < page) {
+            whenDrained(conn).onSuccess(x -> conn.goLive(head));
+          } else {
+            long next = events.get(events.size() - 1).seq();
+            whenDrained(conn).onSuccess(x -> replayFromLog(conn, next, head, channels));
+          }
+        }));
+  }
+
+  private Future<Void> whenDrained(SseConnection conn) {
+    if (!conn.writeQueueFull()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> p = Promise.promise();
+    conn.drainHandler(v -> p.tryComplete());
+    return p.future();
+  }
+
+  @Override
+  public void onEvents(List<EncodedEvent> events) {
+    for (EncodedEvent e : events) {
+      List<String> chs = e.channels();
+      for (int i = 0; i < chs.size(); i++) {
+        for (SseConnection conn : index.on(chs.get(i))) {
+          if (conn.offer(e) && !conn.dirty) {
+            conn.dirty = true;
+            touched.add(conn);
+          }
+        }
+      }
+    }
+    if (flushTimer < 0) {
+      flushTouched();
+    }
+  }
+
+  private void flushTouched() {
+    for (int i = 0; i < touched.size(); i++) {
+      touched.get(i).flush();
+    }
+    touched.clear();
+  }
+
+  private void heartbeat() {
+    List<SseConnection> cut = new ArrayList<>();
+    for (SseConnection conn : index.all()) {
+      conn.heartbeat(HEARTBEAT);
+      if (conn.isClosed()) {
+        cut.add(conn);
+      }
+    }
+    cut.forEach(index::remove);
+  }
+
+  /** SIGTERM: refuse new streams and tell every client to reconnect at once (it lands on another node). */
+  public Future<Void> drain() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      draining = true;
+      for (SseConnection conn : new ArrayList<>(index.all())) {
+        conn.end(drainHint);
+        index.remove(conn);
+      }
+      done.complete();
+    });
+    return done.future();
+  }
+
+  public void close() {
+    vertx.cancelTimer(heartbeatTimer);
+    if (flushTimer >= 0) {
+      vertx.cancelTimer(flushTimer);
+    }
+    feed.removeListener(this);
+  }
+
+  private List<String> channelsOf(RoutingContext ctx) {
+    Set<String> channels = new LinkedHashSet<>();
+    for (String c : ctx.queryParam("channel")) {
+      channels.add(c.trim());
+    }
+    for (String list : ctx.queryParam("channels")) {
+      for (String c : list.split(",")) {
+        if (!c.isBlank()) {
+          channels.add(c.trim());
+        }
+      }
+    }
+    if (channels.isEmpty()) {
+      throw ApiError.badRequest("at least one channel is required, e.g. ?channel=order:123");
+    }
+    if (channels.size() > config.sse().maxChannels()) {
+      throw ApiError.badRequest("too many channels (at most " + config.sse().maxChannels() + ")");
+    }
+    for (String c : channels) {
+      if (!Channels.isValid(c)) {
+        throw ApiError.badRequest("invalid channel name: " + abbreviate(c));
+      }
+    }
+    return new ArrayList<>(channels);
+  }
+
+  private static Long lastEventIdOf(RoutingContext ctx) {
+    String raw = ctx.request().getHeader("Last-Event-ID");
+    if (raw == null || raw.isBlank()) {
+      raw = ctx.request().getParam("lastEventId");
+    }
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    try {
+      long id = Long.parseLong(raw.trim());
+      if (id < 0) {
+        throw new NumberFormatException();
+      }
+      return id;
+    } catch (NumberFormatException e) {
+      throw ApiError.badRequest("Last-Event-ID must be a non-negative event sequence number");
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+  }
+}

@@ -1,0 +1,112 @@
+package io.switchboard.node;
+
+import io.switchboard.api.publish.PublishApi;
+import io.switchboard.core.auth.TokenVerifier;
+import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.core.config.SwitchboardConfig.Role;
+import io.switchboard.core.http.RouteContributor;
+import io.switchboard.core.log.Migrations;
+import io.switchboard.core.log.OutboxRelay;
+import io.switchboard.core.log.PgClients;
+import io.switchboard.gateway.Gateway;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One Switchboard node: a clustered Vert.x instance running the roles its configuration names. Every node is
+ * otherwise identical. Nothing here waits for PostgreSQL: migrations, the relay election and the feed retry on
+ * their own, and readiness says when the node is whole.
+ */
+final class Node {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+  private final SwitchboardConfig config;
+  private Vertx vertx;
+  private Health health;
+  private Gateway gateway;
+
+  Node(SwitchboardConfig config) {
+    this.config = config;
+  }
+
+  Future<Void> start() throws Exception {
+    // Fail fast on a missing key, before joining anything.
+    if (config.auth().jwtSecret().isBlank()) {
+      throw new IllegalStateException("SB_JWT_SECRET is not set: refusing to start without a token key");
+    }
+    VertxOptions options = new VertxOptions()
+        .setEventLoopPoolSize(config.http().eventLoops())
+        .setEventBusOptions(new EventBusOptions()
+            .setHost(config.cluster().eventBusHost())
+            .setPort(config.cluster().eventBusPort()));
+    HazelcastClusterManager clusterManager = null;
+    Future<Vertx> vertxFuture;
+    if (config.cluster().enabled()) {
+      clusterManager = new HazelcastClusterManager(HazelcastSetup.config(config.cluster()));
+      vertxFuture = Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered();
+    } else {
+      vertxFuture = Future.succeededFuture(Vertx.vertx(options));
+    }
+    HazelcastClusterManager cm = clusterManager;
+    return vertxFuture.compose(v -> {
+      vertx = v;
+      return deploy(cm);
+    });
+  }
+
+  private Future<Void> deploy(HazelcastClusterManager clusterManager) {
+    TokenVerifier verifier = new TokenVerifier(vertx, config.auth());
+    Pool pool = PgClients.pool(vertx, config.postgres());
+    gateway = config.runs(Role.GATEWAY) ? new Gateway(vertx, config, pool, verifier) : null;
+    health = new Health(vertx, config, clusterManager, gateway, pool);
+
+    List<RouteContributor> routes = new ArrayList<>();
+    routes.add(health);
+    if (gateway != null) {
+      routes.add(gateway.routes());
+    }
+    if (config.runs(Role.API)) {
+      routes.add(new PublishApi(pool, verifier, config.http().maxBodyBytes(), health::isMigrated));
+    }
+
+    Migrations.runWithRetry(vertx, config.postgres())
+        .compose(v -> {
+          health.migrated();
+          return config.runs(Role.RELAY) ? vertx.deployVerticle(new OutboxRelay(config)).mapEmpty()
+              : Future.succeededFuture();
+        })
+        .onFailure(err -> LOG.error("Cannot start the relay", err));
+
+    Future<?> feed = gateway == null ? Future.succeededFuture() : vertx.deployVerticle(gateway.feedVerticle());
+    return feed
+        .compose(v -> vertx.deployVerticle(() -> new HttpFrontVerticle(config.http(), routes),
+            new DeploymentOptions().setInstances(config.http().eventLoops())))
+        .onSuccess(id -> LOG.info("Node {} listening on {}:{} with roles {}", config.nodeId(), config.http().host(),
+            config.http().port(), config.roles()))
+        .mapEmpty();
+  }
+
+  /** SIGTERM: stop being ready, send SSE clients elsewhere, then leave the cluster and close everything. */
+  Future<Void> shutdown() {
+    if (vertx == null) {
+      return Future.succeededFuture();
+    }
+    LOG.info("Node {} shutting down", config.nodeId());
+    if (health != null) {
+      health.draining();
+    }
+    Future<Void> drained = gateway == null ? Future.succeededFuture() : gateway.drain();
+    return drained.recover(err -> Future.succeededFuture()).compose(v -> vertx.close());
+  }
+}

@@ -1,7 +1,6 @@
 package io.switchboard.node;
 
 import io.switchboard.core.config.SwitchboardConfig;
-import io.switchboard.core.config.SwitchboardConfig.Role;
 import io.switchboard.core.http.RouteContributor;
 import io.switchboard.gateway.Gateway;
 import io.vertx.core.Vertx;
@@ -24,6 +23,7 @@ final class Health implements RouteContributor {
   private volatile boolean migrated;
   private volatile boolean postgresUp;
   private volatile boolean draining;
+  private volatile java.util.function.BooleanSupplier relayLeader = () -> false;
 
   Health(Vertx vertx, SwitchboardConfig config, ClusterManager clusterManager, Gateway gateway, Pool pool) {
     this.vertx = vertx;
@@ -40,6 +40,10 @@ final class Health implements RouteContributor {
 
   boolean isMigrated() {
     return migrated;
+  }
+
+  void relay(java.util.function.BooleanSupplier leader) {
+    relayLeader = leader;
   }
 
   void draining() {
@@ -66,6 +70,7 @@ final class Health implements RouteContributor {
     if (clusterManager != null) {
       body.put("clusterSize", clusterManager.getNodes().size());
     }
+    body.put("relayLeader", relayLeader.getAsBoolean());
     if (gateway != null) {
       body.put("head", gateway.head()).put("streams", gateway.connections());
     }

@@ -30,7 +30,6 @@ final class HttpFrontVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     contributors.forEach(c -> c.mount(router));
-    router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(JsonErrors::handle);
     router.errorHandler(404, JsonErrors::handle);
     router.errorHandler(405, JsonErrors::handle);

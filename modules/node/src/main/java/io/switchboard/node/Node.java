@@ -83,8 +83,12 @@ final class Node {
     Migrations.runWithRetry(vertx, config.postgres())
         .compose(v -> {
           health.migrated();
-          return config.runs(Role.RELAY) ? vertx.deployVerticle(new OutboxRelay(config)).mapEmpty()
-              : Future.succeededFuture();
+          if (!config.runs(Role.RELAY)) {
+            return Future.succeededFuture();
+          }
+          OutboxRelay relay = new OutboxRelay(config);
+          health.relay(relay::isLeader);
+          return vertx.deployVerticle(relay).mapEmpty();
         })
         .onFailure(err -> LOG.error("Cannot start the relay", err));
 

@@ -5,6 +5,7 @@ import io.switchboard.core.auth.BearerTokens;
 import io.switchboard.core.auth.TokenVerifier;
 import io.switchboard.core.event.NewEvent;
 import io.switchboard.core.http.ApiError;
+import io.switchboard.core.http.BoundedBody;
 import io.switchboard.core.http.JsonErrors;
 import io.switchboard.core.http.RouteContributor;
 import io.switchboard.core.log.OutboxWriter;
@@ -13,7 +14,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 
 import java.util.function.BooleanSupplier;
@@ -42,7 +42,7 @@ public final class PublishApi implements RouteContributor {
   @Override
   public void mount(Router router) {
     router.post(PATH)
-        .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+        .handler(BoundedBody.limitedTo(maxBodyBytes))
         .handler(this::publish);
   }
 
@@ -66,11 +66,12 @@ public final class PublishApi implements RouteContributor {
   }
 
   private static JsonObject bodyOf(RoutingContext ctx) {
-    if (ctx.body().isEmpty()) {
+    io.vertx.core.buffer.Buffer body = BoundedBody.of(ctx);
+    if (body.length() == 0) {
       throw ApiError.badRequest("the body must be a JSON object {channels, type, data}");
     }
     try {
-      return ctx.body().asJsonObject();
+      return body.toJsonObject();
     } catch (DecodeException | ClassCastException e) {
       throw new ApiError(400, "invalid_json", "the request body is not a valid JSON object");
     }

@@ -19,10 +19,13 @@ final class RetentionJob {
   private static final int CHUNK = 10_000;
 
   private static final String PURGE_CHUNK = """
-      WITH bound AS (
-        SELECT LEAST(
-          (SELECT max(seq) FROM sb_events WHERE sequenced_at < clock_timestamp() - make_interval(secs => $1)),
-          (SELECT purged_through FROM sb_log_state WHERE id = 1) + $2) AS seq
+      WITH cutoff AS (
+        SELECT max(seq) AS seq FROM sb_events WHERE sequenced_at < clock_timestamp() - make_interval(secs => $1)
+      ), bound AS (
+        -- LEAST ignores NULL: without the CASE an empty cutoff would purge a whole chunk of fresh events.
+        SELECT CASE WHEN c.seq IS NULL THEN NULL
+                    ELSE LEAST(c.seq, (SELECT purged_through FROM sb_log_state WHERE id = 1) + $2) END AS seq
+        FROM cutoff c
       ), doomed AS (
         DELETE FROM sb_events WHERE seq <= (SELECT seq FROM bound) RETURNING seq
       )

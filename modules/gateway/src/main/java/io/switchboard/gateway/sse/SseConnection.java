@@ -17,7 +17,10 @@ import java.util.List;
  */
 final class SseConnection {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SseConnection.class);
+
   private final HttpServerResponse response;
+  private final io.vertx.core.http.HttpConnection connection;
   private final List<String> channels;
   private final boolean named;
   private final int maxBufferBytes;
@@ -30,8 +33,10 @@ final class SseConnection {
   private boolean pendingShared;
   boolean dirty;
 
-  SseConnection(HttpServerResponse response, List<String> channels, boolean named, int maxBufferBytes) {
+  SseConnection(HttpServerResponse response, io.vertx.core.http.HttpConnection connection, List<String> channels,
+                boolean named, int maxBufferBytes) {
     this.response = response;
+    this.connection = connection;
     this.channels = channels;
     this.named = named;
     this.maxBufferBytes = maxBufferBytes;
@@ -147,10 +152,12 @@ final class SseConnection {
 
   void cutOff() {
     if (!closed) {
+      LOG.info("Cutting off a client that cannot keep up (channels {}, last id {}); it resumes on reconnect",
+          channels, lastSent);
       closed = true;
       pending = null;
       held.clear();
-      response.reset(); // HTTP/1.1: closes the connection
+      HardClose.close(connection);
     }
   }
 

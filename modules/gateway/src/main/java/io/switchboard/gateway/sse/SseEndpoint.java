@@ -122,7 +122,7 @@ public final class SseEndpoint implements FeedListener {
         .putHeader("Cache-Control", "no-cache, no-transform")
         .putHeader("X-Accel-Buffering", "no");
     response.setWriteQueueMaxSize(config.sse().maxBufferBytes());
-    SseConnection conn = new SseConnection(response, List.copyOf(channels), named, config.sse().maxBufferBytes());
+    SseConnection conn = new SseConnection(response, ctx.request().connection(), List.copyOf(channels), named, config.sse().maxBufferBytes());
     // Register before planning the resume: the plan's head splits what is replayed from what arrives live.
     index.add(conn);
     response.closeHandler(v -> {

@@ -1,0 +1,52 @@
+package io.switchboard.core.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+
+  @Test
+  void defaults_apply_when_nothing_is_set() {
+    SwitchboardConfig c = ConfigLoader.from(Map.of());
+    assertThat(c.http().port()).isEqualTo(8081);
+    assertThat(c.roles()).containsExactlyInAnyOrder(SwitchboardConfig.Role.values());
+    assertThat(c.sse().heartbeat()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.relay().retention()).isEqualTo(Duration.ofHours(24));
+    assertThat(c.cluster().members()).hasSize(3);
+  }
+
+  @Test
+  void environment_values_override_defaults() {
+    SwitchboardConfig c = ConfigLoader.from(Map.of("SB_HTTP_PORT", "9000", "SB_ROLES", "gateway, api",
+        "SB_SSE_HEARTBEAT", "500ms", "SB_CLUSTER_MEMBERS", "10.0.0.1:5701", "OTHER", "x"));
+    assertThat(c.http().port()).isEqualTo(9000);
+    assertThat(c.roles()).containsExactlyInAnyOrder(SwitchboardConfig.Role.GATEWAY, SwitchboardConfig.Role.API);
+    assertThat(c.sse().heartbeat()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.cluster().members()).containsExactly("10.0.0.1:5701");
+  }
+
+  @Test
+  void the_environment_overrides_the_config_file(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("sb.properties");
+    java.nio.file.Files.writeString(file, "SB_HTTP_PORT=7000\nSB_PG_DATABASE=fromfile\n");
+    SwitchboardConfig c = ConfigLoader.from(Map.of("SB_CONFIG_FILE", file.toString(), "SB_HTTP_PORT", "7001"));
+    assertThat(c.http().port()).isEqualTo(7001);
+    assertThat(c.postgres().database()).isEqualTo("fromfile");
+  }
+
+  @Test
+  void bad_values_are_refused_with_the_key_named() {
+    assertThatThrownBy(() -> ConfigLoader.from(Map.of("SB_HTTP_PORT", "eighty")))
+        .hasMessageContaining("SB_HTTP_PORT");
+    assertThatThrownBy(() -> ConfigLoader.from(Map.of("SB_SSE_HEARTBEAT", "soon")))
+        .hasMessageContaining("SB_SSE_HEARTBEAT");
+    assertThatThrownBy(() -> ConfigLoader.from(Map.of("SB_ROLES", "gateway,coffee")))
+        .hasMessageContaining("coffee");
+  }
+}

@@ -1,0 +1,143 @@
+package io.switchboard.node.cluster;
+
+import io.switchboard.core.testing.Await;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Multi-node delivery with real node processes: cross-node fan-out, failover of streams and of the relay. */
+class ClusterDeliveryTest {
+
+  @Test
+  void an_event_published_on_one_node_reaches_a_subscriber_on_another() throws Exception {
+    try (TestCluster cluster = TestCluster.start("cross-node", 2, Map.of());
+         SseTestClient client = new SseTestClient(List.of(cluster.node(0).url()), "channel=order:123",
+             cluster.customerToken, null)) {
+      Await.until("subscribed", Duration.ofSeconds(10), () -> client.connections.get() == 1);
+
+      HttpResponse<String> published = cluster.publish(cluster.node(1), "order:123", "order_update",
+          new JsonObject().put("n", 1).put("status", "shipped"));
+      assertThat(published.statusCode()).isEqualTo(202);
+      String eventId = new JsonObject(published.body()).getString("id");
+
+      Await.until("the event arrives on the other node", Duration.ofSeconds(10), () -> client.events().size() == 1);
+      SseTestClient.Frame frame = client.events().get(0);
+      assertThat(frame.id()).isEqualTo("1");
+      JsonObject envelope = frame.json();
+      assertThat(envelope.getString("eventId")).isEqualTo(eventId);
+      assertThat(envelope.getString("type")).isEqualTo("order_update");
+      assertThat(envelope.getJsonObject("data").getString("status")).isEqualTo("shipped");
+      assertThat(client.frames.get(0).type()).as("the first frame is 'connected'").isEqualTo("connected");
+    }
+  }
+
+  @Test
+  void a_client_whose_node_is_killed_resumes_on_another_node_with_every_event_exactly_once_in_order()
+      throws Exception {
+    try (TestCluster cluster = TestCluster.start("stream-failover", 3, Map.of());
+         SseTestClient client = new SseTestClient(cluster.urls(), "channel=order:7", cluster.customerToken, null)) {
+      Await.until("subscribed", Duration.ofSeconds(10), () -> client.connections.get() == 1);
+      NodeProcess serving = cluster.byUrl(client.currentUrl());
+      List<NodeProcess> publishers = cluster.nodes.stream().filter(n -> n != serving).toList();
+
+      List<Integer> accepted = new ArrayList<>();
+      for (int n = 0; n < 300; n++) {
+        if (n == 100) {
+          serving.kill();
+        }
+        HttpResponse<String> r = cluster.publish(publishers.get(n % 2), "order:7", "order_update",
+            new JsonObject().put("n", n));
+        if (r.statusCode() == 202) {
+          accepted.add(n);
+        }
+        Thread.sleep(5);
+      }
+      assertThat(accepted).hasSize(300);
+
+      Await.until("every event arrives", Duration.ofSeconds(30), () -> client.events().size() >= 300);
+      Thread.sleep(500);
+      assertThat(client.connections.get()).as("the client reconnected elsewhere").isGreaterThanOrEqualTo(2);
+      assertThat(SseTestClient.ns(client.events())).as("exactly once, in order").containsExactlyElementsOf(accepted);
+      assertThat(client.eventIds()).isSorted().doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
+  void killing_the_relay_node_during_continuous_publishing_loses_no_event_and_leaves_no_gap() throws Exception {
+    try (TestCluster cluster = TestCluster.start("relay-failover", 3, Map.of())) {
+      Await.until("a relay leader", Duration.ofSeconds(15),
+          () -> cluster.nodes.stream().anyMatch(NodeProcess::relayLeader));
+      NodeProcess leader = cluster.nodes.stream().filter(NodeProcess::relayLeader).findFirst().orElseThrow();
+      List<NodeProcess> others = cluster.nodes.stream().filter(n -> n != leader).toList();
+
+      try (SseTestClient client = new SseTestClient(List.of(others.get(0).url()), "channel=run:1",
+          cluster.customerToken, null)) {
+        Await.until("subscribed", Duration.ofSeconds(10), () -> client.connections.get() == 1);
+        List<Integer> accepted = new ArrayList<>();
+        AtomicBoolean killed = new AtomicBoolean();
+        long start = System.currentTimeMillis();
+        for (int n = 0; n < 400; n++) {
+          if (n == 150) {
+            leader.kill();
+            killed.set(true);
+          }
+          HttpResponse<String> r = cluster.publish(others.get(n % 2), "run:1", "run_update",
+              new JsonObject().put("n", n));
+          if (r.statusCode() == 202) {
+            accepted.add(n);
+          }
+        }
+        assertThat(accepted).hasSize(400);
+        Await.until("the relay moved", Duration.ofSeconds(15),
+            () -> others.stream().anyMatch(NodeProcess::relayLeader));
+        Await.until("every event delivered", Duration.ofSeconds(30), () -> client.events().size() >= 400);
+        assertThat(SseTestClient.ns(client.events())).containsExactlyElementsOf(accepted);
+        assertThat(client.eventIds()).containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(1, 400).boxed().toList());
+      }
+      try (var c = cluster.db.connect(); Statement s = c.createStatement()) {
+        ResultSet rs = s.executeQuery("SELECT count(*), min(seq), max(seq) FROM sb_events");
+        rs.next();
+        assertThat(rs.getLong(1)).as("no event lost").isEqualTo(400);
+        assertThat(rs.getLong(3) - rs.getLong(2) + 1).as("no gap").isEqualTo(400);
+      }
+    }
+  }
+
+  @Test
+  void a_node_stopped_with_sigterm_sends_its_clients_to_another_node_and_exits_cleanly() throws Exception {
+    try (TestCluster cluster = TestCluster.start("sigterm", 2, Map.of());
+         SseTestClient client = new SseTestClient(cluster.urls(), "channel=order:9", cluster.customerToken, null)) {
+      Await.until("subscribed", Duration.ofSeconds(10), () -> client.connections.get() == 1);
+      NodeProcess serving = cluster.byUrl(client.currentUrl());
+      NodeProcess other = cluster.nodes.stream().filter(n -> n != serving).findFirst().orElseThrow();
+      for (int n = 0; n < 20; n++) {
+        cluster.publish(other, "order:9", "order_update", new JsonObject().put("n", n));
+      }
+      Await.until("first events", Duration.ofSeconds(10), () -> client.events().size() == 20);
+
+      int exit = serving.terminate(Duration.ofSeconds(20));
+      assertThat(exit).as("exit code after SIGTERM").isIn(0, 143);
+      for (int n = 20; n < 40; n++) {
+        cluster.publish(other, "order:9", "order_update", new JsonObject().put("n", n));
+      }
+      Await.until("events after the shutdown", Duration.ofSeconds(15), () -> client.events().size() >= 40);
+      assertThat(client.connections.get()).isEqualTo(2);
+      assertThat(SseTestClient.ns(client.events())).containsExactlyElementsOf(
+          java.util.stream.IntStream.range(0, 40).boxed().toList());
+      String log = java.nio.file.Files.readString(
+          java.nio.file.Path.of("target/cluster-logs/sigterm/" + serving.name + ".log"));
+      assertThat(log).contains("shutting down").doesNotContain("Exception");
+    }
+  }
+}

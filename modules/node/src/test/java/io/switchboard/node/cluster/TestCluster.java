@@ -1,0 +1,157 @@
+package io.switchboard.node.cluster;
+
+import io.switchboard.core.auth.TokenMinter;
+import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.core.testing.Await;
+import io.switchboard.core.testing.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A real cluster for one test: its own database, N node processes on free ports that list each other as
+ * Hazelcast members, and tokens to publish and subscribe with. Closing it kills the nodes and drops the database.
+ */
+final class TestCluster implements AutoCloseable {
+
+  static final String SECRET = "cluster-test-secret-0123456789-abcdefghij";
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  final TestDatabase db;
+  final List<NodeProcess> nodes = new ArrayList<>();
+  final String serviceToken;
+  final String customerToken;
+
+  private TestCluster(TestDatabase db) {
+    this.db = db;
+    Vertx vertx = Vertx.vertx();
+    try {
+      TokenMinter minter = new TokenMinter(vertx,
+          new SwitchboardConfig.Auth(SECRET, "", Duration.ofSeconds(30)));
+      serviceToken = minter.mint("publisher", "service", "t1", Duration.ofHours(1));
+      customerToken = minter.mint("customer-1", "customer", "t1", Duration.ofHours(1));
+    } finally {
+      Await.result(vertx.close());
+    }
+  }
+
+  static TestCluster start(String testName, int size, Map<String, String> extraEnv) throws Exception {
+    TestCluster cluster = new TestCluster(TestDatabase.create());
+    try {
+      cluster.launch(testName, size, extraEnv, size);
+      cluster.awaitReady(size, Duration.ofSeconds(60));
+      return cluster;
+    } catch (Exception | Error e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /** Prepares {@code size} nodes on {@code db} but starts only the first {@code started}; nothing is awaited. */
+  static TestCluster launch(String testName, TestDatabase db, int size, int started, Map<String, String> extraEnv)
+      throws Exception {
+    TestCluster cluster = new TestCluster(db);
+    cluster.launch(testName, size, extraEnv, started);
+    return cluster;
+  }
+
+  private void launch(String testName, int size, Map<String, String> extraEnv, int started) throws IOException {
+    List<int[]> ports = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      ports.add(new int[] {freePort(), freePort()});
+    }
+    String members = ports.stream().map(p -> "127.0.0.1:" + p[1]).collect(Collectors.joining(","));
+    Path logs = Path.of("target", "cluster-logs", testName);
+    for (int i = 0; i < size; i++) {
+      Map<String, String> env = new HashMap<>();
+      env.put("SB_NODE_ID", "node-" + (i + 1));
+      env.put("SB_HTTP_PORT", String.valueOf(ports.get(i)[0]));
+      env.put("SB_HTTP_HOST", "127.0.0.1");
+      env.put("SB_CLUSTER_PORT", String.valueOf(ports.get(i)[1]));
+      env.put("SB_CLUSTER_MEMBERS", members);
+      env.put("SB_CLUSTER_NAME", "test-" + db.name());
+      env.put("SB_PG_HOST", TestDatabase.HOST);
+      env.put("SB_PG_PORT", String.valueOf(TestDatabase.PORT));
+      env.put("SB_PG_USER", TestDatabase.USER);
+      env.put("SB_PG_DATABASE", db.name());
+      env.put("SB_JWT_SECRET", SECRET);
+      env.put("SB_EVENT_LOOPS", "2");
+      env.put("SB_PG_POOL_SIZE", "4");
+      env.put("SB_SSE_RETRY", "100ms");
+      env.putAll(extraEnv);
+      NodeProcess node = new NodeProcess("node-" + (i + 1), ports.get(i)[0], ports.get(i)[1], env, logs);
+      nodes.add(node);
+      if (i < started) {
+        node.start();
+      }
+    }
+  }
+
+  void awaitReady(int clusterSize, Duration timeout) {
+    for (NodeProcess n : nodes) {
+      if (n.alive()) {
+        Await.until(n.name + " is ready in a cluster of " + clusterSize + " (last health: " + ")", timeout,
+            () -> n.ready(clusterSize));
+      }
+    }
+  }
+
+  NodeProcess node(int index) {
+    return nodes.get(index);
+  }
+
+  List<String> urls() {
+    return nodes.stream().map(NodeProcess::url).toList();
+  }
+
+  NodeProcess byUrl(String url) {
+    return nodes.stream().filter(n -> n.url().equals(url)).findFirst().orElseThrow();
+  }
+
+  /** Publishes through {@code node}; returns the HTTP status and body. */
+  HttpResponse<String> publish(NodeProcess node, String channel, String type, JsonObject data) throws Exception {
+    String body = new JsonObject().put("channels", List.of(channel)).put("type", type).put("data", data).encode();
+    return HTTP.send(HttpRequest.newBuilder(URI.create(node.url() + "/api/v1/events"))
+            .header("Authorization", "Bearer " + serviceToken)
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> send(HttpRequest request) throws Exception {
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Override
+  public void close() {
+    for (NodeProcess n : nodes) {
+      try {
+        n.kill();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    db.close();
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    }
+  }
+}

@@ -42,12 +42,15 @@ class ClusterDeliveryTest {
   }
 
   @Test
-  void a_client_whose_node_is_killed_resumes_on_another_node_with_every_event_exactly_once_in_order()
+  void a_client_whose_node_is_killed_reconnects_through_the_load_balancer_and_gets_every_event_exactly_once()
       throws Exception {
     try (TestCluster cluster = TestCluster.start("stream-failover", 3, Map.of());
-         SseTestClient client = new SseTestClient(cluster.urls(), "channel=order:7", cluster.customerToken, null)) {
+         NginxBalancer lb = NginxBalancer.start("stream-failover", cluster.nodes);
+         SseTestClient client = new SseTestClient(List.of(lb.url()), "channel=order:7", cluster.customerToken, null)) {
       Await.until("subscribed", Duration.ofSeconds(10), () -> client.connections.get() == 1);
-      NodeProcess serving = cluster.byUrl(client.currentUrl());
+      Await.until("one node serves the stream", Duration.ofSeconds(10),
+          () -> cluster.nodes.stream().filter(n -> n.streams() == 1).count() == 1);
+      NodeProcess serving = cluster.nodes.stream().filter(n -> n.streams() == 1).findFirst().orElseThrow();
       List<NodeProcess> publishers = cluster.nodes.stream().filter(n -> n != serving).toList();
 
       List<Integer> accepted = new ArrayList<>();
@@ -66,7 +69,9 @@ class ClusterDeliveryTest {
 
       Await.until("every event arrives", Duration.ofSeconds(30), () -> client.events().size() >= 300);
       Thread.sleep(500);
-      assertThat(client.connections.get()).as("the client reconnected elsewhere").isGreaterThanOrEqualTo(2);
+      assertThat(client.connections.get()).as("the client reconnected").isGreaterThanOrEqualTo(2);
+      assertThat(cluster.nodes.stream().filter(NodeProcess::alive).mapToInt(NodeProcess::streams).sum())
+          .as("now served by a surviving node").isEqualTo(1);
       assertThat(SseTestClient.ns(client.events())).as("exactly once, in order").containsExactlyElementsOf(accepted);
       assertThat(client.eventIds()).isSorted().doesNotHaveDuplicates();
     }

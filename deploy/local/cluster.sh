@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# Runs a local Switchboard cluster: N nodes on 8081..808N behind an nginx round-robin load balancer on 8080.
+#
+#   deploy/local/cluster.sh up [N]        build if needed, start PostgreSQL/Redis if needed, N nodes (default 3), nginx
+#   deploy/local/cluster.sh down          stop everything this script started
+#   deploy/local/cluster.sh status        one line per node: port, pid, up/down, ready
+#   deploy/local/cluster.sh kill PORT     SIGKILL the node on PORT
+#   deploy/local/cluster.sh stop PORT     SIGTERM the node on PORT (graceful: clients are sent elsewhere)
+#   deploy/local/cluster.sh start PORT    start the node on PORT again
+#   deploy/local/cluster.sh token --sub S --role R [--tenant T] [--ttl 24h]   print a JWT for this cluster
+#   deploy/local/cluster.sh logs          print the folder holding every node's log
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+
+STATE="${SB_LOCAL_STATE:-$SB_ROOT/.run/local}"
+LOGS="$STATE/logs"
+LB_PORT="${SB_LB_PORT:-8080}"
+FIRST_PORT=8081
+DB="${SB_LOCAL_DATABASE:-switchboard}"
+# A development key, known to anyone reading this file: never use it outside your machine.
+export SB_JWT_SECRET="${SB_JWT_SECRET:-switchboard-local-development-secret-do-not-deploy}"
+JAR="$SB_ROOT/modules/node/target/switchboard.jar"
+
+node_count() { cat "$STATE/size" 2>/dev/null || echo 3; }
+pid_of() { cat "$STATE/pids/$1.pid" 2>/dev/null || true; }
+alive() { local pid; pid=$(pid_of "$1"); [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; }
+ready() { curl -fsS -m 2 "http://127.0.0.1:$1/health/ready" >/dev/null 2>&1; }
+
+members() {
+  local n; n=$(node_count)
+  local list=()
+  for i in $(seq 1 "$n"); do list+=("127.0.0.1:$((5700 + i))"); done
+  (IFS=,; echo "${list[*]}")
+}
+
+start_node() {
+  local port="$1" index=$(( $1 - FIRST_PORT + 1 ))
+  if alive "$port"; then log "node $port already runs (pid $(pid_of "$port"))"; return 0; fi
+  mkdir -p "$LOGS" "$STATE/pids"
+  SB_NODE_ID="node-$port" SB_HTTP_PORT="$port" SB_HTTP_HOST=127.0.0.1 \
+  SB_CLUSTER_PORT="$((5700 + index))" SB_CLUSTER_MEMBERS="$(members)" SB_CLUSTER_NAME=switchboard-local \
+  SB_PG_DATABASE="$DB" \
+    setsid nohup "$JAVA_HOME/bin/java" -Xms64m -Xmx512m "${SB_JVM_OPENS[@]}" -jar "$JAR" \
+      >>"$LOGS/node-$port.log" 2>&1 < /dev/null &
+  echo $! > "$STATE/pids/$port.pid"
+  log "node $port started (pid $!, log $LOGS/node-$port.log)"
+}
+
+write_nginx_conf() {
+  local n; n=$(node_count)
+  mkdir -p "$STATE/nginx/tmp" "$LOGS"
+  {
+    [[ $EUID -eq 0 ]] && echo "user root;"
+    cat <<CONF
+worker_processes 1;
+pid $STATE/nginx/nginx.pid;
+error_log $LOGS/nginx-error.log warn;
+events { worker_connections 16384; }
+http {
+  access_log $LOGS/nginx-access.log;
+  client_body_temp_path $STATE/nginx/tmp/body;
+  proxy_temp_path $STATE/nginx/tmp/proxy;
+  fastcgi_temp_path $STATE/nginx/tmp/fastcgi;
+  uwsgi_temp_path $STATE/nginx/tmp/uwsgi;
+  scgi_temp_path $STATE/nginx/tmp/scgi;
+  upstream switchboard {
+    # Plain round-robin, no stickiness: any node serves any client.
+CONF
+    for i in $(seq 1 "$n"); do echo "    server 127.0.0.1:$((FIRST_PORT + i - 1)) max_fails=1 fail_timeout=2s;"; done
+    cat <<CONF
+    keepalive 32;
+  }
+  server {
+    listen 127.0.0.1:$LB_PORT;
+    client_max_body_size 1m;
+    location / {
+      proxy_pass http://switchboard;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      # SSE: never buffer, keep idle streams open (heartbeats every 30 s).
+      proxy_buffering off;
+      proxy_cache off;
+      proxy_read_timeout 1h;
+      proxy_send_timeout 1h;
+      # A stopped or draining node: try the next one.
+      proxy_next_upstream error timeout http_502 http_503;
+      proxy_next_upstream_tries 3;
+    }
+  }
+}
+CONF
+  } > "$STATE/nginx/nginx.conf"
+}
+
+nginx_bin() { command -v nginx || echo /usr/sbin/nginx; }
+
+start_lb() {
+  write_nginx_conf
+  if [[ -f "$STATE/nginx/nginx.pid" ]] && kill -0 "$(cat "$STATE/nginx/nginx.pid")" 2>/dev/null; then
+    "$(nginx_bin)" -p "$STATE/nginx" -c "$STATE/nginx/nginx.conf" -s reload
+  else
+    "$(nginx_bin)" -p "$STATE/nginx" -c "$STATE/nginx/nginx.conf"
+  fi
+}
+
+cmd_up() {
+  local n="${1:-3}"
+  [[ "$n" =~ ^[1-9]$ ]] || die "N must be 1..9"
+  find_jdk
+  ensure_built
+  ensure_postgres
+  ensure_redis
+  ensure_nginx
+  ensure_database "$DB"
+  mkdir -p "$STATE"
+  echo "$n" > "$STATE/size"
+  for i in $(seq 1 "$n"); do start_node $((FIRST_PORT + i - 1)); done
+  start_lb
+  log "waiting for the cluster to be ready..."
+  local deadline=$((SECONDS + 120))
+  for i in $(seq 1 "$n"); do
+    local port=$((FIRST_PORT + i - 1))
+    until ready "$port"; do
+      alive "$port" || die "node $port died; see $LOGS/node-$port.log"
+      (( SECONDS < deadline )) || die "node $port is not ready after 120 s; see $LOGS/node-$port.log"
+      sleep 0.5
+    done
+  done
+  until curl -fsS -m 2 "http://127.0.0.1:$LB_PORT/health/ready" >/dev/null 2>&1; do
+    (( SECONDS < deadline )) || die "the load balancer does not answer on $LB_PORT; see $LOGS/nginx-error.log"
+    sleep 0.5
+  done
+  cat <<INFO
+
+Switchboard is up: $n nodes behind http://127.0.0.1:$LB_PORT (round-robin, no sticky sessions)
+  nodes:   $(for i in $(seq 1 "$n"); do printf 'http://127.0.0.1:%s ' $((FIRST_PORT + i - 1)); done)
+  health:  http://127.0.0.1:$LB_PORT/health/ready
+  logs:    $LOGS
+  tokens:  $0 token --sub me --role service --tenant demo
+  stream:  curl -N "http://127.0.0.1:$LB_PORT/api/v1/realtime/stream?channel=order:123" -H "Authorization: Bearer \$TOKEN"
+INFO
+}
+
+cmd_down() {
+  local port pid
+  for f in "$STATE"/pids/*.pid; do
+    [[ -e "$f" ]] || continue
+    port=$(basename "$f" .pid); pid=$(cat "$f")
+    if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; fi
+  done
+  for f in "$STATE"/pids/*.pid; do
+    [[ -e "$f" ]] || continue
+    pid=$(cat "$f")
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$f"
+  done
+  if [[ -f "$STATE/nginx/nginx.pid" ]]; then
+    "$(nginx_bin)" -p "$STATE/nginx" -c "$STATE/nginx/nginx.conf" -s quit 2>/dev/null || true
+  fi
+  log "cluster stopped"
+}
+
+cmd_status() {
+  local n; n=$(node_count)
+  for i in $(seq 1 "$n"); do
+    local port=$((FIRST_PORT + i - 1)) state="down" readiness="" pid
+    pid=$(pid_of "$port")
+    if alive "$port"; then state="up"; if ready "$port"; then readiness="ready"; else readiness="not-ready"; fi; fi
+    printf 'node %s pid %s %s %s\n' "$port" "${pid:--}" "$state" "$readiness"
+  done
+  if [[ -f "$STATE/nginx/nginx.pid" ]] && kill -0 "$(cat "$STATE/nginx/nginx.pid")" 2>/dev/null; then
+    printf 'lb   %s pid %s up\n' "$LB_PORT" "$(cat "$STATE/nginx/nginx.pid")"
+  else
+    printf 'lb   %s pid - down\n' "$LB_PORT"
+  fi
+}
+
+cmd_kill() {
+  local port="${1:?usage: kill PORT}"
+  alive "$port" || die "no node runs on $port"
+  kill -KILL "$(pid_of "$port")"
+  log "node $port killed (SIGKILL)"
+}
+
+cmd_stop() {
+  local port="${1:?usage: stop PORT}"
+  alive "$port" || die "no node runs on $port"
+  kill -TERM "$(pid_of "$port")"
+  log "node $port asked to stop (SIGTERM)"
+}
+
+cmd_start() {
+  local port="${1:?usage: start PORT}"
+  find_jdk
+  [[ -f "$JAR" ]] || die "not built yet: run '$0 up' first"
+  start_node "$port"
+}
+
+cmd_token() {
+  find_jdk
+  [[ -f "$JAR" ]] || { ensure_built; }
+  "$JAVA_HOME/bin/java" -jar "$JAR" token "$@" 2>/dev/null
+}
+
+case "${1:-}" in
+  up) shift; cmd_up "$@" ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  kill) shift; cmd_kill "$@" ;;
+  stop) shift; cmd_stop "$@" ;;
+  start) shift; cmd_start "$@" ;;
+  token) shift; cmd_token "$@" ;;
+  logs) echo "$LOGS" ;;
+  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

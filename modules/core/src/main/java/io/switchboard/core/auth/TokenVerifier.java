@@ -17,6 +17,7 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 public final class TokenVerifier {
 
   private final JWTAuth jwt;
+  private final VerifiedTokenCache cache = new VerifiedTokenCache();
 
   public TokenVerifier(Vertx vertx, SwitchboardConfig.Auth config) {
     this.jwt = JWTAuth.create(vertx, options(config));
@@ -39,6 +40,10 @@ public final class TokenVerifier {
     if (token == null || token.isBlank()) {
       return Future.failedFuture(AuthException.unauthorized("a token is required"));
     }
+    Principal cached = cache.get(token, System.currentTimeMillis());
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
     return jwt.authenticate(new TokenCredentials(token))
         .recover(err -> Future.failedFuture(AuthException.unauthorized("invalid token")))
         .compose(user -> {
@@ -51,8 +56,10 @@ public final class TokenVerifier {
           if (sub == null || sub.isBlank()) {
             return Future.failedFuture(AuthException.unauthorized("token has no sub claim"));
           }
-          return Future.succeededFuture(new Principal(sub, claims.getString("role", "customer"),
-              claims.getString("tenant", "")));
+          Principal principal = new Principal(sub, claims.getString("role", "customer"),
+              claims.getString("tenant", ""));
+          cache.put(token, principal, claims.getLong("exp") * 1000);
+          return Future.succeededFuture(principal);
         });
   }
 }

@@ -1,17 +1,17 @@
 package io.switchboard.gateway.feed;
 
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
 
 import java.util.List;
 
 /**
- * A numbered event with its SSE frames encoded once per node: the same buffers are written to every subscriber.
- * {@code frame} has no {@code event:} line (so {@code onmessage} sees it); {@code namedFrame} has one, for clients
- * that use {@code addEventListener(type)}.
+ * A numbered event with its SSE frames encoded once per node, already as HTTP chunks: the same buffers are
+ * written to every subscriber. {@code chunk} has no {@code event:} line (so {@code onmessage} sees it);
+ * {@code namedChunk} has one, for clients that use {@code addEventListener(type)}.
  */
-public record EncodedEvent(long seq, List<String> channels, Buffer frame, Buffer namedFrame) {
+public record EncodedEvent(long seq, List<String> channels, ByteBuf chunk, ByteBuf namedChunk) {
 
-  public Buffer frame(boolean named) {
-    return named ? namedFrame : frame;
+  public ByteBuf chunk(boolean named) {
+    return named ? namedChunk : chunk;
   }
 }

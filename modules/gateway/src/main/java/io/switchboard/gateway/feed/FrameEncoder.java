@@ -1,7 +1,8 @@
 package io.switchboard.gateway.feed;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.switchboard.core.event.Event;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,9 @@ import java.time.Instant;
 /**
  * Encodes SSE frames. The data line is {@code {"id":..,"eventId":..,"type":..,"channels":[..],"data":<raw>,"timestamp":..}}.
  * Channel names and types are validated at the edge to a charset that needs no JSON escaping, and the data JSON
- * is spliced in as stored, so encoding is string concatenation.
+ * is spliced in as stored, so encoding is string concatenation. Frames are returned as complete HTTP/1.1 chunks
+ * ({@code <hex length>\r\n<frame>\r\n}): the chunk framing of a frame is the same for every connection, so it
+ * is done once here too.
  */
 public final class FrameEncoder {
 
@@ -20,8 +23,8 @@ public final class FrameEncoder {
     String json = envelope(e);
     String idLine = "id: " + e.seq() + "\n";
     return new EncodedEvent(e.seq(), e.channels(),
-        buffer(idLine + "data: " + json + "\n\n"),
-        buffer(idLine + "event: " + e.type() + "\n" + "data: " + json + "\n\n"));
+        chunk(idLine + "data: " + json + "\n\n"),
+        chunk(idLine + "event: " + e.type() + "\n" + "data: " + json + "\n\n"));
   }
 
   static String envelope(Event e) {
@@ -48,7 +51,7 @@ public final class FrameEncoder {
   }
 
   /** A frame that is not an event of the log (connected, reset, control): {@code id} may be negative for none. */
-  public static Buffer control(long id, String type, boolean named, String json) {
+  public static ByteBuf control(long id, String type, boolean named, String json) {
     StringBuilder sb = new StringBuilder(64 + json.length());
     if (id >= 0) {
       sb.append("id: ").append(id).append('\n');
@@ -57,10 +60,27 @@ public final class FrameEncoder {
       sb.append("event: ").append(type).append('\n');
     }
     sb.append("data: ").append(json).append("\n\n");
-    return buffer(sb.toString());
+    return chunk(sb.toString());
   }
 
-  public static Buffer buffer(String s) {
-    return Buffer.buffer(s.getBytes(StandardCharsets.UTF_8));
+  /**
+   * One HTTP chunk holding {@code text}. Heap memory: old events' buffers are reclaimed by the GC; writers use
+   * retained duplicates, so the shared buffer is never released.
+   */
+  public static ByteBuf chunk(String text) {
+    byte[] body = text.getBytes(StandardCharsets.UTF_8);
+    byte[] head = (Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] out = new byte[head.length + body.length + 2];
+    System.arraycopy(head, 0, out, 0, head.length);
+    System.arraycopy(body, 0, out, head.length, body.length);
+    out[out.length - 2] = '\r';
+    out[out.length - 1] = '\n';
+    return Unpooled.wrappedBuffer(out);
+  }
+
+  /** The text of a chunk's frame, for tests and logs. */
+  public static String frameText(ByteBuf chunk) {
+    String all = chunk.toString(StandardCharsets.UTF_8);
+    return all.substring(all.indexOf("\r\n") + 2, all.length() - 2);
   }
 }

@@ -1,26 +1,26 @@
 package io.switchboard.gateway.sse;
 
+import io.netty.buffer.ByteBuf;
 import io.switchboard.gateway.feed.EncodedEvent;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * Where events are written to a socket: one client's SSE stream. Lives on one event loop.
+ * Where events are written to a socket: one client's SSE stream. Lives on its connection's event loop.
  *
- * <p>While its missed events are being replayed the connection holds live events back (bounded), then switches
- * to live; {@code lastSent} makes delivery exactly-once across replay, live and multi-channel overlap. Frames
- * pending within one dispatch (or flush window) are coalesced into one write; a single frame is written as the
- * shared, pre-encoded buffer. A client whose socket buffer is full is cut off: it resumes on reconnect.
+ * <p>While its missed events are replayed the connection holds live events back (bounded), then goes live;
+ * {@code lastSent} makes delivery exactly-once across replay, live and multi-channel overlap. Live frames of one
+ * dispatch are written without flushing and flushed once by the endpoint, so they leave in one syscall. A client
+ * whose unsent bytes pass the bound is cut off at once: it resumes from its last id when it reconnects.
  */
 final class SseConnection {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SseConnection.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SseConnection.class);
 
-  private final HttpServerResponse response;
-  private final io.vertx.core.http.HttpConnection connection;
+  private final RawChannel raw;
   private final List<String> channels;
   private final boolean named;
   private final int maxBufferBytes;
@@ -29,14 +29,10 @@ final class SseConnection {
   private long lastSent;
   private boolean live;
   private boolean closed;
-  private Buffer pending;
-  private boolean pendingShared;
   boolean dirty;
 
-  SseConnection(HttpServerResponse response, io.vertx.core.http.HttpConnection connection, List<String> channels,
-                boolean named, int maxBufferBytes) {
-    this.response = response;
-    this.connection = connection;
+  SseConnection(RawChannel raw, List<String> channels, boolean named, int maxBufferBytes) {
+    this.raw = raw;
     this.channels = channels;
     this.named = named;
     this.maxBufferBytes = maxBufferBytes;
@@ -54,99 +50,92 @@ final class SseConnection {
     return closed;
   }
 
-  long lastSent() {
-    return lastSent;
-  }
-
-  /** Queues a live event. Returns true when something became pending for the next flush. */
+  /** Queues a live event unflushed. Returns true when the connection needs a flush. */
   boolean offer(EncodedEvent e) {
     if (closed || e.seq() <= lastSent) {
       return false;
     }
     if (!live) {
       held.add(e);
-      heldBytes += e.frame(named).length();
+      heldBytes += e.chunk(named).readableBytes();
       if (heldBytes > maxBufferBytes) {
         cutOff();
       }
       return false;
     }
+    if (!raw.isWritable()) {
+      cutOff();
+      return false;
+    }
     lastSent = e.seq();
-    append(e.frame(named));
+    raw.write(e.chunk(named));
     return true;
   }
 
-  /** Writes a frame outside the event sequence (connected, reset, replay page) right away. */
-  void writeNow(Buffer frame) {
-    append(frame);
-    write(true);
+  void flush() {
+    dirty = false;
+    if (!closed) {
+      raw.flush();
+    }
   }
 
-  /** Replay done up to {@code throughSeq}: release held live events and go live. */
-  void goLive(long throughSeq) {
-    lastSent = Math.max(lastSent, throughSeq);
-    live = true;
-    for (EncodedEvent e : held) {
-      if (e.seq() > lastSent) {
-        lastSent = e.seq();
-        append(e.frame(named));
-      }
+  /** Writes and flushes frames outside the live sequence (connected, reset, a replay page). */
+  void writeNow(List<ByteBuf> chunks) {
+    if (closed) {
+      return;
     }
-    held.clear();
-    heldBytes = 0;
-    write(true);
+    for (ByteBuf c : chunks) {
+      raw.write(c);
+    }
+    raw.flush();
   }
 
   void markReplayed(long seq) {
     lastSent = Math.max(lastSent, seq);
   }
 
-  boolean writeQueueFull() {
-    return response.writeQueueFull();
-  }
-
-  void drainHandler(io.vertx.core.Handler<Void> handler) {
-    response.drainHandler(handler);
-  }
-
-  void flush() {
-    dirty = false;
-    write(false);
-  }
-
-  /**
-   * {@code force}: replay and control frames are written even above the buffer bound (they are bounded by the
-   * replay page); live frames to a client whose buffer is full cut the client off instead.
-   */
-  private void write(boolean force) {
-    if (pending == null || closed) {
-      pending = null;
+  /** Replay done up to {@code throughSeq}: release held live events and go live. */
+  void goLive(long throughSeq) {
+    if (closed) {
       return;
     }
-    if (!force && response.writeQueueFull()) {
+    lastSent = Math.max(lastSent, throughSeq);
+    live = true;
+    for (EncodedEvent e : held) {
+      if (e.seq() > lastSent) {
+        lastSent = e.seq();
+        raw.write(e.chunk(named));
+      }
+    }
+    held.clear();
+    heldBytes = 0;
+    raw.flush();
+  }
+
+  boolean writable() {
+    return raw.isWritable();
+  }
+
+  void heartbeat(ByteBuf comment) {
+    if (closed) {
+      return;
+    }
+    if (!raw.isWritable()) {
       cutOff();
       return;
     }
-    Buffer out = pending;
-    pending = null;
-    response.write(out);
+    raw.write(comment);
+    raw.flush();
   }
 
-  void heartbeat(Buffer comment) {
-    if (!closed && pending == null) {
-      if (response.writeQueueFull()) {
-        cutOff();
-      } else {
-        response.write(comment);
-      }
-    }
-  }
-
-  /** Ends the stream politely: tells the client how soon to come back, then closes. */
-  void end(Buffer retryHint) {
+  /** Ends the stream politely: a reconnect hint and the last chunk, then the socket is closed. */
+  void end(ByteBuf hintChunk, ByteBuf lastChunk) {
     if (!closed) {
       closed = true;
-      response.end(retryHint);
+      raw.write(hintChunk);
+      raw.write(lastChunk);
+      raw.flush();
+      raw.close();
     }
   }
 
@@ -155,26 +144,12 @@ final class SseConnection {
       LOG.info("Cutting off a client that cannot keep up (channels {}, last id {}); it resumes on reconnect",
           channels, lastSent);
       closed = true;
-      pending = null;
       held.clear();
-      HardClose.close(connection);
+      raw.close();
     }
   }
 
   void markClosed() {
     closed = true;
-  }
-
-  private void append(Buffer frame) {
-    if (pending == null) {
-      pending = frame;
-      pendingShared = true;
-    } else {
-      if (pendingShared) {
-        pending = Buffer.buffer(pending.length() + frame.length() * 4).appendBuffer(pending);
-        pendingShared = false;
-      }
-      pending.appendBuffer(frame);
-    }
   }
 }

@@ -17,7 +17,9 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,7 +37,8 @@ import java.util.Set;
  */
 public final class SseEndpoint implements FeedListener {
 
-  private static final Buffer HEARTBEAT = FrameEncoder.buffer(": heartbeat\n\n");
+  private static final ByteBuf HEARTBEAT = FrameEncoder.chunk(": heartbeat\n\n");
+  private static final ByteBuf LAST_CHUNK = Unpooled.wrappedBuffer("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 
   private final Vertx vertx;
   private final Context context;
@@ -45,8 +48,8 @@ public final class SseEndpoint implements FeedListener {
   private final SwitchboardConfig config;
   private final ChannelIndex index = new ChannelIndex();
   private final List<SseConnection> touched = new ArrayList<>();
-  private final Buffer retryHint;
-  private final Buffer drainHint;
+  private final String retryHint;
+  private final ByteBuf drainHint;
   private boolean draining;
   private long heartbeatTimer;
   private long flushTimer = -1;
@@ -59,8 +62,8 @@ public final class SseEndpoint implements FeedListener {
     this.reader = reader;
     this.verifier = verifier;
     this.config = config;
-    this.retryHint = FrameEncoder.buffer("retry: " + config.sse().retry().toMillis() + "\n");
-    this.drainHint = FrameEncoder.buffer("retry: 250\n\n");
+    this.retryHint = "retry: " + config.sse().retry().toMillis() + "\n";
+    this.drainHint = FrameEncoder.chunk("retry: 250\n\n");
     this.heartbeatTimer = vertx.setPeriodic(config.sse().heartbeat().toMillis(), t -> heartbeat());
     long window = config.sse().flushWindow().toMillis();
     if (window > 0) {
@@ -122,7 +125,9 @@ public final class SseEndpoint implements FeedListener {
         .putHeader("Cache-Control", "no-cache, no-transform")
         .putHeader("X-Accel-Buffering", "no");
     response.setWriteQueueMaxSize(config.sse().maxBufferBytes());
-    SseConnection conn = new SseConnection(response, ctx.request().connection(), List.copyOf(channels), named, config.sse().maxBufferBytes());
+    response.writeHead();
+    SseConnection conn = new SseConnection(RawChannel.of(ctx.request().connection()), List.copyOf(channels), named,
+        config.sse().maxBufferBytes());
     // Register before planning the resume: the plan's head splits what is replayed from what arrives live.
     index.add(conn);
     response.closeHandler(v -> {
@@ -136,7 +141,7 @@ public final class SseEndpoint implements FeedListener {
           }
           if (ar.failed()) {
             index.remove(conn);
-            JsonErrors.send(response, 503, "not_ready", "this node is not ready yet; retry shortly");
+            conn.cutOff(); // the head is out already: closing makes the client retry
             return;
           }
           start(conn, ar.result(), lastEventId, channels);
@@ -149,15 +154,15 @@ public final class SseEndpoint implements FeedListener {
         .put("type", "connected")
         .put("channels", new JsonArray(channels))
         .put("lastEventId", plan.expired() ? plan.head() : resumeFrom);
-    conn.writeNow(retryHint.copy().appendBuffer(
-        FrameEncoder.control(plan.expired() ? -1 : resumeFrom, "connected", conn.named(), connected.encode())));
+    conn.writeNow(List.of(FrameEncoder.chunk(retryHint + FrameEncoder.frameText(
+        FrameEncoder.control(plan.expired() ? -1 : resumeFrom, "connected", conn.named(), connected.encode())))));
     if (plan.expired()) {
       JsonObject reset = new JsonObject()
           .put("type", "reset")
           .put("reason", "the requested position is no longer in the event log; reload your state")
           .put("requestedLastEventId", lastEventId)
           .put("lastEventId", plan.head());
-      conn.writeNow(FrameEncoder.control(plan.head(), "reset", conn.named(), reset.encode()));
+      conn.writeNow(List.of(FrameEncoder.control(plan.head(), "reset", conn.named(), reset.encode())));
       conn.goLive(plan.head());
     } else if (lastEventId == null || lastEventId >= plan.head()) {
       conn.goLive(resumeFrom);
@@ -173,9 +178,9 @@ public final class SseEndpoint implements FeedListener {
     if (events.isEmpty()) {
       return;
     }
-    Buffer out = Buffer.buffer();
+    List<ByteBuf> out = new ArrayList<>(events.size());
     for (EncodedEvent e : events) {
-      out.appendBuffer(e.frame(conn.named()));
+      out.add(e.chunk(conn.named()));
     }
     conn.writeNow(out);
     conn.markReplayed(events.get(events.size() - 1).seq());
@@ -208,13 +213,21 @@ public final class SseEndpoint implements FeedListener {
         }));
   }
 
+  /** Completes when the connection's unsent bytes fell under the bound again (polled: replays are rare). */
   private Future<Void> whenDrained(SseConnection conn) {
-    if (!conn.writeQueueFull()) {
-      return Future.succeededFuture();
-    }
     Promise<Void> p = Promise.promise();
-    conn.drainHandler(v -> p.tryComplete());
+    pollWritable(conn, p);
     return p.future();
+  }
+
+  private void pollWritable(SseConnection conn, Promise<Void> p) {
+    if (conn.isClosed()) {
+      p.tryFail("closed");
+    } else if (conn.writable()) {
+      p.tryComplete();
+    } else {
+      vertx.setTimer(20, t -> pollWritable(conn, p));
+    }
   }
 
   @Override
@@ -259,7 +272,7 @@ public final class SseEndpoint implements FeedListener {
     context.runOnContext(v -> {
       draining = true;
       for (SseConnection conn : new ArrayList<>(index.all())) {
-        conn.end(drainHint);
+        conn.end(drainHint, LAST_CHUNK);
         index.remove(conn);
       }
       done.complete();

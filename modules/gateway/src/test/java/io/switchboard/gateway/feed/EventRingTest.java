@@ -32,8 +32,8 @@ class EventRingTest {
   void frames_carry_id_optional_event_name_and_one_line_of_data() {
     EncodedEvent e = FrameEncoder.encode(new Event(42, "uuid", List.of("order:1"), "order_update",
         "{\n  \"status\": \"shipped\"\n}", 0));
-    assertThat(e.frame().toString()).isEqualTo("id: 42\ndata: {\"id\":42,\"eventId\":\"uuid\",\"type\":\"order_update\","
+    assertThat(FrameEncoder.frameText(e.chunk())).isEqualTo("id: 42\ndata: {\"id\":42,\"eventId\":\"uuid\",\"type\":\"order_update\","
         + "\"channels\":[\"order:1\"],\"data\":{\"status\":\"shipped\"},\"timestamp\":\"1970-01-01T00:00:00Z\"}\n\n");
-    assertThat(e.namedFrame().toString()).startsWith("id: 42\nevent: order_update\ndata: {");
+    assertThat(FrameEncoder.frameText(e.namedChunk())).startsWith("id: 42\nevent: order_update\ndata: {");
   }
 }

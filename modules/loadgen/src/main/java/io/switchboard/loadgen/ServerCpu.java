@@ -1,0 +1,40 @@
+package io.switchboard.loadgen;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** User and system CPU time of a set of processes, from /proc/PID/stat (clock ticks of 10 ms). */
+record ServerCpu(long userTicks, long systemTicks) {
+
+  static final double TICK_MICROS = 10_000.0;
+
+  static ServerCpu sample(List<Long> pids) {
+    long user = 0;
+    long system = 0;
+    for (long pid : pids) {
+      try {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        user += Long.parseLong(f[11]);   // utime, field 14 overall
+        system += Long.parseLong(f[12]); // stime, field 15 overall
+      } catch (IOException | RuntimeException e) {
+        // a process that exited contributes nothing
+      }
+    }
+    return new ServerCpu(user, system);
+  }
+
+  ServerCpu minus(ServerCpu before) {
+    return new ServerCpu(userTicks - before.userTicks, systemTicks - before.systemTicks);
+  }
+
+  double userMicros() {
+    return userTicks * TICK_MICROS;
+  }
+
+  double systemMicros() {
+    return systemTicks * TICK_MICROS;
+  }
+}

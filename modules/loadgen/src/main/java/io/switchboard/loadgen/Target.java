@@ -1,0 +1,76 @@
+package io.switchboard.loadgen;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * How to subscribe and publish on one kind of server, so that Switchboard and its peers (Nchan, a Node.js SSE
+ * server with Redis) are driven by the same load. The payload always carries {@code "t":<epoch micros>}.
+ */
+enum Target {
+
+  /** Switchboard: {@code GET /api/v1/realtime/stream?channel=}, {@code POST /api/v1/events}. */
+  SWITCHBOARD {
+    @Override
+    String subscribePath(String channel) {
+      return "/api/v1/realtime/stream?channel=" + channel;
+    }
+
+    @Override
+    String publishPath(String channel) {
+      return "/api/v1/events";
+    }
+
+    @Override
+    Buffer publishBody(String channel, long micros, int padding) {
+      return Buffer.buffer("{\"channels\":[\"" + channel + "\"],\"type\":\"bench\",\"data\":{\"t\":" + micros
+          + pad(padding) + "}}");
+    }
+  },
+
+  /** Nchan: {@code GET /sub/<channel>} (EventSource), {@code POST /pub/<channel>} with the message as body. */
+  NCHAN {
+    @Override
+    String subscribePath(String channel) {
+      return "/sub/" + channel;
+    }
+
+    @Override
+    String publishPath(String channel) {
+      return "/pub/" + channel;
+    }
+
+    @Override
+    Buffer publishBody(String channel, long micros, int padding) {
+      return Buffer.buffer("{\"type\":\"bench\",\"data\":{\"t\":" + micros + pad(padding) + "}}");
+    }
+  },
+
+  /** The Node.js peer of deploy/bench/node-sse: {@code GET /stream?channel=}, {@code POST /publish}. */
+  NODE {
+    @Override
+    String subscribePath(String channel) {
+      return "/stream?channel=" + channel;
+    }
+
+    @Override
+    String publishPath(String channel) {
+      return "/publish";
+    }
+
+    @Override
+    Buffer publishBody(String channel, long micros, int padding) {
+      return Buffer.buffer("{\"channel\":\"" + channel + "\",\"type\":\"bench\",\"data\":{\"t\":" + micros
+          + pad(padding) + "}}");
+    }
+  };
+
+  abstract String subscribePath(String channel);
+
+  abstract String publishPath(String channel);
+
+  abstract Buffer publishBody(String channel, long micros, int padding);
+
+  private static String pad(int padding) {
+    return padding <= 0 ? "" : ",\"pad\":\"" + "x".repeat(padding) + "\"";
+  }
+}

@@ -37,6 +37,9 @@ final class HttpFrontVerticle extends VerticleBase {
         .setHost(config.host())
         .setPort(config.port())
         .setCompressionSupported(false)   // never compress SSE: it would buffer frames
+        // HTTP/1.1 only: SSE frames are written as pre-encoded HTTP/1.1 chunks (see RawChannel); HTTP/2 is for a
+        // TLS-terminating proxy in front to speak to browsers.
+        .setHttp2ClearTextEnabled(false)
         .setTcpNoDelay(true)
         .setIdleTimeout(0));
     return server.requestHandler(router).listen();

@@ -93,6 +93,10 @@ public final class SseEndpoint implements FeedListener {
       JsonErrors.send(ctx.response(), 503, "not_ready", "this node is not ready yet; retry shortly");
       return;
     }
+    if (ctx.request().version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+      JsonErrors.send(ctx.response(), 505, "http_version_not_supported", "streams are served over HTTP/1.1");
+      return;
+    }
     List<String> channels;
     Long lastEventId;
     try {

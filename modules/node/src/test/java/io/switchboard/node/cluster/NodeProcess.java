@@ -49,7 +49,7 @@ final class NodeProcess {
         "-cp", System.getProperty("java.class.path"), "io.switchboard.node.Main"));
     ProcessBuilder pb = new ProcessBuilder(cmd)
         .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + (starts++ == 0 ? "" : "-" + starts)
+        .redirectOutput(ProcessBuilder.Redirect.to(logDir.resolve(name + (starts++ == 0 ? "" : "-" + starts)
             + ".log").toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("SB_"));
     pb.environment().putAll(env);

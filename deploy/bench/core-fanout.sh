@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The core fan-out benchmark (issue "Core", figures): Switchboard (3 nodes) side by side with Nchan (3 nginx
+# instances sharing Redis) and a Node.js SSE server scaled with Redis pub/sub (3 instances), same load, same run.
+#
+#   deploy/bench/core-fanout.sh [runs=3] [subscribers=3000] [channels=30] [rate=300] [duration=30] [targets]
+#
+# Each run drives every target in turn (interleaved, so a noisy moment hurts all alike) and appends one JSON
+# line per target and run to .run/bench/core-fanout.jsonl; the end prints the medians per target.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+
+RUNS="${1:-3}"; SUBS="${2:-3000}"; CHANNELS="${3:-30}"; RATE="${4:-300}"; DURATION="${5:-30}"
+TARGETS="${6:-switchboard nchan node}"
+OUT="$SB_ROOT/.run/bench"
+RESULTS="$OUT/core-fanout.jsonl"
+mkdir -p "$OUT"
+find_jdk
+ensure_built
+[[ -f "$SB_ROOT/modules/loadgen/target/loadgen.jar" ]] || (cd "$SB_ROOT" && ./mvnw -q -B -DskipTests install)
+LOADGEN=("$JAVA_HOME/bin/java" -Xmx1g -jar "$SB_ROOT/modules/loadgen/target/loadgen.jar")
+PROCS=$(( (SUBS + 7499) / 7500 )); (( PROCS < 2 )) && PROCS=2
+
+export SB_LOCAL_STATE="$OUT/switchboard" SB_LOCAL_DATABASE=sb_bench SB_LB_PORT=8090
+CLUSTER="$SB_ROOT/deploy/local/cluster.sh"
+cleanup() {
+  "$CLUSTER" down >/dev/null 2>&1 || true
+  "$SB_ROOT/deploy/bench/nchan/nchan.sh" stop || true
+  "$SB_ROOT/deploy/bench/node-sse/node-sse.sh" stop || true
+}
+trap cleanup EXIT
+
+for t in $TARGETS; do
+  case "$t" in
+    switchboard) "$CLUSTER" up 3 >/dev/null ;;
+    nchan) "$SB_ROOT/deploy/bench/nchan/nchan.sh" start ;;
+    node) "$SB_ROOT/deploy/bench/node-sse/node-sse.sh" start ;;
+  esac
+done
+TOKEN=$("$CLUSTER" token --sub bench --role service --ttl 2h)
+
+for run in $(seq 1 "$RUNS"); do
+  for t in $TARGETS; do
+    case "$t" in
+      switchboard) nodes=http://127.0.0.1:8081,http://127.0.0.1:8082,http://127.0.0.1:8083
+                   pids=$(cat "$SB_LOCAL_STATE"/pids/*.pid | paste -sd, -); tok="$TOKEN" ;;
+      nchan) nodes=http://127.0.0.1:9081,http://127.0.0.1:9082,http://127.0.0.1:9083
+             pids=$("$SB_ROOT/deploy/bench/nchan/nchan.sh" pids); tok=- ;;
+      node) nodes=http://127.0.0.1:9181,http://127.0.0.1:9182,http://127.0.0.1:9183
+            pids=$("$SB_ROOT/deploy/bench/node-sse/node-sse.sh" pids); tok=- ;;
+    esac
+    log "run $run/$RUNS: $t"
+    "${LOADGEN[@]}" --target "$t" --nodes "$nodes" --subscribers "$SUBS" --channels "$CHANNELS" --rate "$RATE" \
+      --duration "$DURATION" --warmup 10 --procs "$PROCS" --token "$tok" --server-pids "$pids" \
+      --label "$t run $run" --json "$RESULTS" 2>/dev/null
+  done
+done
+
+python3 - "$RESULTS" "$TARGETS" "$RUNS" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+runs = int(sys.argv[3])
+print("| target | delivered | p50 ms | p99 ms | max ms | user µs/delivery | system µs/delivery | total µs/delivery |")
+print("|---|---|---|---|---|---|---|---|")
+for t in sys.argv[2].split():
+    r = [x for x in rows if x["target"] == t][-runs:]
+    if not r: continue
+    med = lambda k: statistics.median(x[k] for x in r)
+    print(f"| {t} | {med('deliveredPct'):.2f}% | {med('p50ms'):.1f} | {med('p99ms'):.1f} | {med('maxMs'):.1f} | "
+          f"{med('cpuUserUsPerDelivery'):.1f} | {med('cpuSysUsPerDelivery'):.1f} | {med('cpuTotalUsPerDelivery'):.1f} |")
+PY

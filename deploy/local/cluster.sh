@@ -40,7 +40,7 @@ start_node() {
   SB_NODE_ID="node-$port" SB_HTTP_PORT="$port" SB_HTTP_HOST=127.0.0.1 \
   SB_CLUSTER_PORT="$((5700 + index))" SB_CLUSTER_MEMBERS="$(members)" SB_CLUSTER_NAME=switchboard-local \
   SB_PG_DATABASE="$DB" SB_EVENT_LOOPS="${SB_EVENT_LOOPS:-2}" \
-    setsid nohup "$JAVA_HOME/bin/java" -Xms64m -Xmx512m "${SB_JVM_OPENS[@]}" -jar "$JAR" \
+    setsid nohup "$JAVA_HOME/bin/java" -Xms256m -Xmx512m ${SB_JAVA_OPTS:-} "${SB_JVM_OPENS[@]}" -jar "$JAR" \
       >>"$LOGS/node-$port.log" 2>&1 < /dev/null &
   echo $! > "$STATE/pids/$port.pid"
   log "node $port started (pid $!, log $LOGS/node-$port.log)"

@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * java -jar loadgen.jar --target switchboard --nodes http://127.0.0.1:8081,... --subscribers 3000 --channels 30
  *      --rate 300 --duration 30 --warmup 5 --procs 3 --token JWT --server-pids 11,12,13 [--padding 0]
- *      [--label text] [--json results.jsonl]
+ *      [--label text] [--json results.jsonl] [--on-connected "shell command run once all are connected"]
  * </pre>
  */
 public final class LoadGen {
@@ -85,6 +85,11 @@ public final class LoadGen {
       connectErrors += Integer.parseInt(line[2]);
     }
     System.err.printf("[%s] %d/%d subscribers connected (%d errors)%n", label, connected, subscribers, connectErrors);
+    if (opt.containsKey("on-connected")) {
+      // e.g. a memory probe of the servers while every connection is open
+      Process hook = new ProcessBuilder("bash", "-c", opt.get("on-connected")).inheritIO().start();
+      hook.waitFor();
+    }
 
     int[] subsPerChannel = new int[channels];
     for (int i = 0; i < subscribers; i++) {

@@ -40,6 +40,10 @@ final class HttpFrontVerticle extends VerticleBase {
         // HTTP/1.1 only: SSE frames are written as pre-encoded HTTP/1.1 chunks (see RawChannel); HTTP/2 is for a
         // TLS-terminating proxy in front to speak to browsers.
         .setHttp2ClearTextEnabled(false)
+        // Every handler touches its request only on the request's event loop (results of PostgreSQL and of the
+        // feed are brought back to it), so Vert.x can skip its per-connection cross-thread message queue: about
+        // 4.4 KB of heap per idle SSE connection.
+        .setStrictThreadMode(true)
         .setTcpNoDelay(true)
         .setIdleTimeout(0));
     return server.requestHandler(router).listen();

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Write coalescing on a hot channel: 100 subscribers on one channel of one node at 500 events/s, for several
+# flush windows (SB_SSE_FLUSH_WINDOW). Reports the server's CPU per delivery and latency per window.
+#
+#   deploy/bench/coalescing.sh [runs=3] [windows="0ms 1ms 5ms"] [duration=15]
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+RUNS="${1:-3}"; WINDOWS="${2:-0ms 1ms 5ms}"; DURATION="${3:-15}"
+OUT="$SB_ROOT/.run/bench"; mkdir -p "$OUT"; RESULTS="$OUT/coalescing.jsonl"
+find_jdk; ensure_built
+export SB_LOCAL_STATE="$OUT/coalescing" SB_LOCAL_DATABASE=sb_bench SB_LB_PORT=8090
+CLUSTER="$SB_ROOT/deploy/local/cluster.sh"
+trap '"$CLUSTER" down >/dev/null 2>&1 || true' EXIT
+
+for w in $WINDOWS; do
+  SB_SSE_FLUSH_WINDOW="$w" "$CLUSTER" up 1 >/dev/null
+  token=$("$CLUSTER" token --sub bench --role service)
+  pid=$(cat "$SB_LOCAL_STATE/pids/8081.pid")
+  for run in $(seq 0 "$RUNS"); do
+    # run 0 only warms the JIT up and is not recorded
+    json=$([[ $run -eq 0 ]] && echo /dev/null || echo "$RESULTS")
+    "$JAVA_HOME/bin/java" -jar "$SB_ROOT/modules/loadgen/target/loadgen.jar" --nodes http://127.0.0.1:8081 \
+      --subscribers 100 --channels 1 --rate 500 --duration "$DURATION" --warmup 5 --procs 1 --token "$token" \
+      --server-pids "$pid" --label "window $w" --json "$json" 2>/dev/null >/dev/null
+    [[ $run -gt 0 ]] && log "window $w run $run: $(tail -1 "$RESULTS")"
+  done
+  "$CLUSTER" down >/dev/null
+done
+
+python3 - "$RESULTS" "$WINDOWS" "$RUNS" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+runs = int(sys.argv[3])
+print("| flush window | delivered | p50 ms | p99 ms | user µs/delivery | system µs/delivery | total µs/delivery |")
+print("|---|---|---|---|---|---|---|")
+for w in sys.argv[2].split():
+    r = [x for x in rows if x["label"] == f"window {w}"][-runs:]
+    med = lambda k: statistics.median(x[k] for x in r)
+    print(f"| {w} | {med('deliveredPct'):.2f}% | {med('p50ms'):.1f} | {med('p99ms'):.1f} | "
+          f"{med('cpuUserUsPerDelivery'):.2f} | {med('cpuSysUsPerDelivery'):.2f} | {med('cpuTotalUsPerDelivery'):.2f} |")
+PY

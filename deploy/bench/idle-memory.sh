@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Memory per idle SSE connection on one Switchboard node: heap (live, after a full GC) and resident memory,
+# measured with N connections open minus the same node with none.
+#
+#   deploy/bench/idle-memory.sh [connections=15000] [runs=3]
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+CONNS="${1:-15000}"; RUNS="${2:-3}"
+OUT="$SB_ROOT/.run/bench"; mkdir -p "$OUT"
+find_jdk; ensure_built
+export SB_LOCAL_STATE="$OUT/idle" SB_LOCAL_DATABASE=sb_bench SB_LB_PORT=8090 SB_SSE_HEARTBEAT=30s
+CLUSTER="$SB_ROOT/deploy/local/cluster.sh"
+trap '"$CLUSTER" down >/dev/null 2>&1 || true' EXIT
+
+probe() { # prints "heapKB rssKB" of PID after a full GC
+  local pid="$1"
+  "$JAVA_HOME/bin/jcmd" "$pid" GC.run >/dev/null
+  sleep 1
+  local heap rss
+  heap=$("$JAVA_HOME/bin/jcmd" "$pid" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | tr -dc '0-9')
+  rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  echo "$heap $rss"
+}
+export -f probe; export JAVA_HOME
+
+for run in $(seq 1 "$RUNS"); do
+  "$CLUSTER" up 1 >/dev/null
+  pid=$(cat "$SB_LOCAL_STATE/pids/8081.pid")
+  token=$("$CLUSTER" token --sub idle --role customer)
+  # Warm the node's paths with a short run, then measure the empty node.
+  "$JAVA_HOME/bin/java" -jar "$SB_ROOT/modules/loadgen/target/loadgen.jar" --nodes http://127.0.0.1:8081 \
+    --subscribers 200 --channels 20 --rate 0 --duration 1 --warmup 0 --procs 1 --token "$token" >/dev/null 2>&1
+  sleep 2
+  read -r heap0 rss0 < <(probe "$pid")
+  "$JAVA_HOME/bin/java" -jar "$SB_ROOT/modules/loadgen/target/loadgen.jar" --nodes http://127.0.0.1:8081 \
+    --subscribers "$CONNS" --channels 100 --rate 0 --duration 1 --warmup 0 --procs 2 --token "$token" \
+    --on-connected "probe $pid > $OUT/idle-probe.txt" >/dev/null 2>&1
+  read -r heap1 rss1 < "$OUT/idle-probe.txt"
+  python3 -c "
+h=($heap1-$heap0)*1024/$CONNS; r=($rss1-$rss0)*1024/$CONNS
+print(f'run $run: $CONNS idle connections: heap {h/1024:.2f} KB/connection, resident {r/1024:.2f} KB/connection (heap {$heap0}K -> {$heap1}K, RSS {$rss0}K -> {$rss1}K)')"
+  "$CLUSTER" down >/dev/null
+done

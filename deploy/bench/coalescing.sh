@@ -27,15 +27,4 @@ for w in $WINDOWS; do
   "$CLUSTER" down >/dev/null
 done
 
-python3 - "$RESULTS" "$WINDOWS" "$RUNS" <<'PY'
-import json, statistics, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-runs = int(sys.argv[3])
-print("| flush window | delivered | p50 ms | p99 ms | user µs/delivery | system µs/delivery | total µs/delivery |")
-print("|---|---|---|---|---|---|---|")
-for w in sys.argv[2].split():
-    r = [x for x in rows if x["label"] == f"window {w}"][-runs:]
-    med = lambda k: statistics.median(x[k] for x in r)
-    print(f"| {w} | {med('deliveredPct'):.2f}% | {med('p50ms'):.1f} | {med('p99ms'):.1f} | "
-          f"{med('cpuUserUsPerDelivery'):.2f} | {med('cpuSysUsPerDelivery'):.2f} | {med('cpuTotalUsPerDelivery'):.2f} |")
-PY
+python3 "$SB_ROOT/deploy/bench/summary.py" "$RESULTS" label "$(for w in $WINDOWS; do printf 'window_%s=%s ' "$w" "$w"; done)" "$RUNS"

@@ -4,7 +4,7 @@
 #
 #   deploy/bench/core-fanout.sh [runs=3] [subscribers=3000] [channels=30] [rate=300] [duration=30] [targets]
 #
-# Each run drives every target in turn (interleaved, so a noisy moment hurts all alike) and appends one JSON
+# After an unrecorded warm-up round, each run drives every target in turn (interleaved, so a noisy moment hurts all alike) and appends one JSON
 # line per target and run to .run/bench/core-fanout.jsonl; the end prints the medians per target.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
@@ -38,7 +38,8 @@ for t in $TARGETS; do
 done
 TOKEN=$("$CLUSTER" token --sub bench --role service --ttl 2h)
 
-for run in $(seq 1 "$RUNS"); do
+# Round 0 warms every target up (the JVM's JIT needs more than one short warm-up) and is not recorded.
+for run in $(seq 0 "$RUNS"); do
   for t in $TARGETS; do
     case "$t" in
       switchboard) nodes=http://127.0.0.1:8081,http://127.0.0.1:8082,http://127.0.0.1:8083
@@ -51,20 +52,8 @@ for run in $(seq 1 "$RUNS"); do
     log "run $run/$RUNS: $t"
     "${LOADGEN[@]}" --target "$t" --nodes "$nodes" --subscribers "$SUBS" --channels "$CHANNELS" --rate "$RATE" \
       --duration "$DURATION" --warmup 10 --procs "$PROCS" --token "$tok" --server-pids "$pids" \
-      --label "$t run $run" --json "$RESULTS" 2>/dev/null
+      --label "$t run $run" --json "$([[ $run -eq 0 ]] && echo /dev/null || echo "$RESULTS")" 2>/dev/null
   done
 done
 
-python3 - "$RESULTS" "$TARGETS" "$RUNS" <<'PY'
-import json, statistics, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-runs = int(sys.argv[3])
-print("| target | delivered | p50 ms | p99 ms | max ms | user µs/delivery | system µs/delivery | total µs/delivery |")
-print("|---|---|---|---|---|---|---|---|")
-for t in sys.argv[2].split():
-    r = [x for x in rows if x["target"] == t][-runs:]
-    if not r: continue
-    med = lambda k: statistics.median(x[k] for x in r)
-    print(f"| {t} | {med('deliveredPct'):.2f}% | {med('p50ms'):.1f} | {med('p99ms'):.1f} | {med('maxMs'):.1f} | "
-          f"{med('cpuUserUsPerDelivery'):.1f} | {med('cpuSysUsPerDelivery'):.1f} | {med('cpuTotalUsPerDelivery'):.1f} |")
-PY
+python3 "$SB_ROOT/deploy/bench/summary.py" "$RESULTS" target "$TARGETS" "$RUNS"

@@ -1,0 +1,25 @@
+#!/usr/bin/env python3
+"""Medians per group of a loadgen results file (JSON lines), as a Markdown table.
+
+usage: summary.py RESULTS KEY GROUPS RUNS
+  KEY     the JSON field that names a group ("target" or "label")
+  GROUPS  space-separated group values, in table order; a value may be "label=shown name"
+  RUNS    how many of the latest rows per group to take
+"""
+import json
+import statistics
+import sys
+
+results, key, groups, runs = sys.argv[1], sys.argv[2], sys.argv[3].split(), int(sys.argv[4])
+rows = [json.loads(line) for line in open(results) if line.strip()]
+print(f"| {key} | delivered | p50 ms | p99 ms | max ms | user µs/delivery | system µs/delivery | total µs/delivery |")
+print("|---|---|---|---|---|---|---|---|")
+for group in groups:
+    value, _, shown = group.partition("=")
+    picked = [r for r in rows if str(r[key]) == value.replace("_", " ")][-runs:]
+    if not picked:
+        continue
+    med = lambda field: statistics.median(r[field] for r in picked)
+    print(f"| {shown or value.replace('_', ' ')} | {med('deliveredPct'):.2f}% | {med('p50ms'):.1f} | {med('p99ms'):.1f} | "
+          f"{med('maxMs'):.1f} | {med('cpuUserUsPerDelivery'):.2f} | {med('cpuSysUsPerDelivery'):.2f} | "
+          f"{med('cpuTotalUsPerDelivery'):.2f} |")

@@ -11,6 +11,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
 RUNS="${1:-3}"; SUBS="${2:-3000}"; CHANNELS="${3:-30}"; RATE="${4:-300}"; DURATION="${5:-30}"
 TARGETS="${6:-switchboard nchan node}"
+# The JVM needs minutes of load before C2 has compiled the hot paths; Nchan and Node need none, but get the same.
+WARMUP="${SB_BENCH_WARMUP_SECONDS:-90}"
 OUT="$SB_ROOT/.run/bench"
 RESULTS="$OUT/core-fanout.jsonl"
 mkdir -p "$OUT"
@@ -38,7 +40,7 @@ for t in $TARGETS; do
 done
 TOKEN=$("$CLUSTER" token --sub bench --role service --ttl 2h)
 
-# Round 0 warms every target up (the JVM's JIT needs more than one short warm-up) and is not recorded.
+# Round 0 warms every target up under the same load for $WARMUP s and is not recorded.
 for run in $(seq 0 "$RUNS"); do
   for t in $TARGETS; do
     case "$t" in
@@ -51,7 +53,7 @@ for run in $(seq 0 "$RUNS"); do
     esac
     log "run $run/$RUNS: $t"
     "${LOADGEN[@]}" --target "$t" --nodes "$nodes" --subscribers "$SUBS" --channels "$CHANNELS" --rate "$RATE" \
-      --duration "$DURATION" --warmup 10 --procs "$PROCS" --token "$tok" --server-pids "$pids" \
+      --duration "$([[ $run -eq 0 ]] && echo "$WARMUP" || echo "$DURATION")" --warmup 10 --procs "$PROCS" --token "$tok" --server-pids "$pids" \
       --label "$t run $run" --json "$([[ $run -eq 0 ]] && echo /dev/null || echo "$RESULTS")" 2>/dev/null
   done
 done

@@ -42,6 +42,31 @@ class ClusterDeliveryTest {
   }
 
   @Test
+  void an_event_on_several_of_a_clients_channels_arrives_once_and_named_mode_adds_event_lines() throws Exception {
+    try (TestCluster cluster = TestCluster.start("multi-channel", 1, Map.of());
+         SseTestClient plain = new SseTestClient(List.of(cluster.node(0).url()), "channel=order:1&channel=run:1",
+             cluster.customerToken, null);
+         SseTestClient named = new SseTestClient(List.of(cluster.node(0).url()), "channels=order:1,run:1&named=true",
+             cluster.customerToken, null)) {
+      Await.until("subscribed", Duration.ofSeconds(10), () -> cluster.node(0).streams() == 2);
+      String body = new JsonObject().put("channels", List.of("order:1", "run:1")).put("type", "order_update")
+          .put("data", new JsonObject().put("n", 1)).encode();
+      assertThat(TestCluster.send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create(cluster.node(0).url() + "/api/v1/events"))
+          .header("Authorization", "Bearer " + cluster.serviceToken)
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build()).statusCode()).isEqualTo(202);
+      cluster.publish(cluster.node(0), "run:1", "run_update", new JsonObject().put("n", 2));
+      Await.until("both events", Duration.ofSeconds(10),
+          () -> plain.events().size() >= 2 && named.events().size() >= 2);
+      Thread.sleep(300);
+      assertThat(SseTestClient.ns(plain.events())).containsExactly(1, 2);
+      assertThat(plain.events()).allMatch(f -> f.event() == null);
+      assertThat(named.events()).extracting(SseTestClient.Frame::event).containsExactly("order_update", "run_update");
+      assertThat(named.frames.get(0).event()).isEqualTo("connected");
+    }
+  }
+
+  @Test
   void a_client_whose_node_is_killed_reconnects_through_the_load_balancer_and_gets_every_event_exactly_once()
       throws Exception {
     try (TestCluster cluster = TestCluster.start("stream-failover", 3, Map.of());

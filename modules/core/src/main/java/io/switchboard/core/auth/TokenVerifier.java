@@ -23,10 +23,15 @@ public final class TokenVerifier {
     this.jwt = JWTAuth.create(vertx, options(config));
   }
 
-  static JWTAuthOptions options(SwitchboardConfig.Auth config) {
+  /** Throws unless a token key is configured: without one, vertx-auth-jwt would accept unsigned tokens. */
+  public static void requireKey(SwitchboardConfig.Auth config) {
     if (config.jwtSecret() == null || config.jwtSecret().isBlank()) {
       throw new IllegalStateException("SB_JWT_SECRET is not set: refusing to start without a token key");
     }
+  }
+
+  static JWTAuthOptions options(SwitchboardConfig.Auth config) {
+    requireKey(config);
     JWTOptions jwtOptions = new JWTOptions().setLeeway((int) config.leeway().toSeconds());
     if (!config.issuer().isBlank()) {
       jwtOptions.setIssuer(config.issuer());

@@ -7,9 +7,4 @@ import java.util.List;
  * SSE event id; {@code eventId} is the UUID the producer got back when it
  * published (for correlation); {@code data} is the event's JSON exactly as stored (one line, never re-encoded on the way out).
  */
-public record Event(long seq, String eventId, List<String> channels, String type, String data, long timestampMillis) {
-
-  public boolean isOn(String channel) {
-    return channels.contains(channel);
-  }
-}
+public record Event(long seq, String eventId, List<String> channels, String type, String data, long timestampMillis) {}

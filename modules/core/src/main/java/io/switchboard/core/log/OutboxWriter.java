@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.List;
 
 /**
  * Where events are born: producers call {@link #append} on the connection of the transaction that makes their
@@ -26,11 +25,4 @@ public final class OutboxWriter {
         .map(rows -> rows.iterator().next().getString(0));
   }
 
-  public Future<Void> appendAll(SqlClient tx, List<NewEvent> events) {
-    Future<Void> chain = Future.succeededFuture();
-    for (NewEvent e : events) {
-      chain = chain.compose(v -> append(tx, e).mapEmpty());
-    }
-    return chain;
-  }
 }

@@ -49,8 +49,7 @@ final class RetentionJob {
 
   void start() {
     if (pool == null) {
-      pool = PgClients.pool(vertx, new SwitchboardConfig.Postgres(pgConfig.host(), pgConfig.port(),
-          pgConfig.database(), pgConfig.user(), pgConfig.password(), 1, pgConfig.reconnectInterval()));
+      pool = PgClients.pool(vertx, pgConfig); // the node's shared pool (shared by name)
     }
     if (timer < 0) {
       timer = vertx.setPeriodic(relayConfig.retentionInterval().toMillis(), t -> purge());

@@ -14,11 +14,7 @@ public final class TestConfigs {
   private TestConfigs() {}
 
   public static SwitchboardConfig of(TestDatabase db, Map<String, String> overrides) {
-    Map<String, String> env = new HashMap<>();
-    env.put("SB_PG_HOST", TestDatabase.HOST);
-    env.put("SB_PG_PORT", String.valueOf(TestDatabase.PORT));
-    env.put("SB_PG_USER", TestDatabase.USER);
-    env.put("SB_PG_DATABASE", db.name());
+    Map<String, String> env = new HashMap<>(db.env());
     env.put("SB_JWT_SECRET", SECRET);
     env.put("SB_CLUSTER_ENABLED", "false");
     env.putAll(overrides);

@@ -1,12 +1,11 @@
 package io.switchboard.core.testing;
 
-import io.switchboard.core.config.SwitchboardConfig;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -45,8 +44,10 @@ public final class TestDatabase implements AutoCloseable {
     return name;
   }
 
-  public SwitchboardConfig.Postgres config() {
-    return new SwitchboardConfig.Postgres(HOST, PORT, name, USER, "", 4, Duration.ofMillis(500));
+  /** The {@code SB_PG_*} settings that point a node at this database. */
+  public Map<String, String> env() {
+    return Map.of("SB_PG_HOST", HOST, "SB_PG_PORT", String.valueOf(PORT), "SB_PG_USER", USER,
+        "SB_PG_DATABASE", name);
   }
 
   public Connection connect() throws SQLException {

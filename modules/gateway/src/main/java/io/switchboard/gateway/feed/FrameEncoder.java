@@ -53,6 +53,11 @@ public final class FrameEncoder {
 
   /** A frame that is not an event of the log (connected, reset, control): {@code id} may be negative for none. */
   public static ByteBuf control(long id, String type, boolean named, String json) {
+    return chunk(controlText(id, type, named, json));
+  }
+
+  /** The text of {@link #control}, for callers that prepend a field (such as {@code retry:}) to the frame. */
+  public static String controlText(long id, String type, boolean named, String json) {
     StringBuilder sb = new StringBuilder(64 + json.length());
     if (id >= 0) {
       sb.append("id: ").append(id).append('\n');
@@ -61,7 +66,7 @@ public final class FrameEncoder {
       sb.append("event: ").append(type).append('\n');
     }
     sb.append("data: ").append(json).append("\n\n");
-    return chunk(sb.toString());
+    return sb.toString();
   }
 
   /**

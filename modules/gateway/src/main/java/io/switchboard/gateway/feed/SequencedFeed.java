@@ -85,10 +85,6 @@ public final class SequencedFeed {
     listeners.add(listener);
   }
 
-  public void removeListener(FeedListener listener) {
-    listeners.remove(listener);
-  }
-
   /**
    * Plans a resume after {@code lastEventId} (null: a fresh subscription, start at the head). Runs on the feed's
    * event loop, so everything up to the returned head has been handed to listeners before, and everything after it

@@ -43,8 +43,4 @@ final class ChannelIndex {
   int connectionCount() {
     return all.size();
   }
-
-  int channelCount() {
-    return byChannel.size();
-  }
 }

@@ -51,7 +51,6 @@ public final class SseEndpoint implements FeedListener {
   private final String retryHint;
   private final ByteBuf drainHint;
   private boolean draining;
-  private long heartbeatTimer;
   private long flushTimer = -1;
 
   public SseEndpoint(Vertx vertx, SequencedFeed feed, EventLogReader reader, TokenVerifier verifier,
@@ -64,7 +63,7 @@ public final class SseEndpoint implements FeedListener {
     this.config = config;
     this.retryHint = "retry: " + config.sse().retry().toMillis() + "\n";
     this.drainHint = FrameEncoder.chunk("retry: 250\n\n");
-    this.heartbeatTimer = vertx.setPeriodic(config.sse().heartbeat().toMillis(), t -> heartbeat());
+    vertx.setPeriodic(config.sse().heartbeat().toMillis(), t -> heartbeat());
     long window = config.sse().flushWindow().toMillis();
     if (window > 0) {
       flushTimer = vertx.setPeriodic(window, t -> flushTouched());
@@ -158,8 +157,8 @@ public final class SseEndpoint implements FeedListener {
         .put("type", "connected")
         .put("channels", new JsonArray(channels))
         .put("lastEventId", plan.expired() ? plan.head() : resumeFrom);
-    conn.writeNow(List.of(FrameEncoder.chunk(retryHint + FrameEncoder.frameText(
-        FrameEncoder.control(plan.expired() ? -1 : resumeFrom, "connected", conn.named(), connected.encode())))));
+    conn.writeNow(List.of(FrameEncoder.chunk(retryHint
+        + FrameEncoder.controlText(plan.expired() ? -1 : resumeFrom, "connected", conn.named(), connected.encode()))));
     if (plan.expired()) {
       JsonObject reset = new JsonObject()
           .put("type", "reset")
@@ -282,14 +281,6 @@ public final class SseEndpoint implements FeedListener {
       done.complete();
     });
     return done.future();
-  }
-
-  public void close() {
-    vertx.cancelTimer(heartbeatTimer);
-    if (flushTimer >= 0) {
-      vertx.cancelTimer(flushTimer);
-    }
-    feed.removeListener(this);
   }
 
   private List<String> channelsOf(RoutingContext ctx) {

@@ -83,10 +83,7 @@ final class TestCluster implements AutoCloseable {
       env.put("SB_CLUSTER_PORT", String.valueOf(ports.get(i)[1]));
       env.put("SB_CLUSTER_MEMBERS", members);
       env.put("SB_CLUSTER_NAME", "test-" + db.name());
-      env.put("SB_PG_HOST", TestDatabase.HOST);
-      env.put("SB_PG_PORT", String.valueOf(TestDatabase.PORT));
-      env.put("SB_PG_USER", TestDatabase.USER);
-      env.put("SB_PG_DATABASE", db.name());
+      env.putAll(db.env());
       env.put("SB_JWT_SECRET", SECRET);
       env.put("SB_EVENT_LOOPS", "2");
       env.put("SB_PG_POOL_SIZE", "4");

@@ -6,6 +6,9 @@ import io.switchboard.core.http.RouteContributor;
 import io.switchboard.core.log.EventLogReader;
 import io.switchboard.gateway.feed.SequencedFeed;
 import io.switchboard.gateway.sse.SseEndpoint;
+import io.switchboard.gateway.sse.StreamRoutes;
+import io.switchboard.gateway.stats.StatsBoard;
+import io.switchboard.gateway.stats.SubscriberCounts;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -21,7 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Gateway {
 
-  public static final String STREAM_PATH = "/api/v1/realtime/stream";
+  public static final String STREAM_PATH = StreamRoutes.STREAM_PATH;
 
   private final Vertx vertx;
   private final SwitchboardConfig config;
@@ -29,6 +32,7 @@ public final class Gateway {
   private final EventLogReader reader;
   private final SequencedFeed feed;
   private final List<SseEndpoint> endpoints = new CopyOnWriteArrayList<>();
+  private final SubscriberCounts counts = new SubscriberCounts();
 
   public Gateway(Vertx vertx, SwitchboardConfig config, Pool pool, TokenVerifier verifier) {
     this.vertx = vertx;
@@ -42,6 +46,7 @@ public final class Gateway {
     return new VerticleBase() {
       @Override
       public Future<?> start() {
+        new StatsBoard(vertx).report(config.nodeId(), counts::toJson);
         return feed.start();
       }
 
@@ -54,9 +59,9 @@ public final class Gateway {
 
   public RouteContributor routes() {
     return router -> {
-      SseEndpoint endpoint = new SseEndpoint(vertx, feed, reader, verifier, config);
+      SseEndpoint endpoint = new SseEndpoint(vertx, feed, reader, verifier, config, counts);
       endpoints.add(endpoint);
-      router.get(STREAM_PATH).handler(endpoint::stream);
+      StreamRoutes.mount(router, endpoint);
     };
   }
 

@@ -1,6 +1,6 @@
 package io.switchboard.node;
 
-import io.switchboard.api.publish.PublishApi;
+import io.switchboard.api.ApiRole;
 import io.switchboard.core.auth.TokenVerifier;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.config.SwitchboardConfig.Role;
@@ -9,6 +9,7 @@ import io.switchboard.core.log.Migrations;
 import io.switchboard.core.log.OutboxRelay;
 import io.switchboard.core.log.PgClients;
 import io.switchboard.gateway.Gateway;
+import io.switchboard.gateway.stats.StatsApi;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -74,8 +75,11 @@ final class Node {
     if (gateway != null) {
       routes.add(gateway.routes());
     }
+    if (gateway != null || config.runs(Role.API)) {
+      routes.add(new StatsApi(vertx, verifier));
+    }
     if (config.runs(Role.API)) {
-      routes.add(new PublishApi(pool, verifier, config.http().maxBodyBytes(), health::isMigrated));
+      routes.addAll(ApiRole.routes(pool, verifier, config.http().maxBodyBytes(), health::isMigrated));
     }
 
     Migrations.runWithRetry(vertx, config.postgres())

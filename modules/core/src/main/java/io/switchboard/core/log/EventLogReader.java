@@ -18,6 +18,8 @@ public final class EventLogReader {
       "SELECT " + COLUMNS + " FROM sb_events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3";
   private static final String RANGE_ON_CHANNELS =
       "SELECT " + COLUMNS + " FROM sb_events WHERE seq > $1 AND seq <= $2 AND channels && $3 ORDER BY seq LIMIT $4";
+  private static final String AFTER_TIME_ON_CHANNELS =
+      "SELECT " + COLUMNS + " FROM sb_events WHERE created_at > $1 AND channels && $2 ORDER BY seq LIMIT $3";
   private static final String STATE = "SELECT last_seq, purged_through FROM sb_log_state WHERE id = 1";
 
   private final Pool pool;
@@ -42,6 +44,13 @@ public final class EventLogReader {
   public Future<List<Event>> range(long afterSeq, long throughSeq, List<String> channels, int limit) {
     return pool.preparedQuery(RANGE_ON_CHANNELS)
         .execute(Tuple.of(afterSeq, throughSeq, channels.toArray(String[]::new), limit))
+        .map(EventLogReader::events);
+  }
+
+  /** Events on {@code channels} created after {@code time}, in order: for clients that keep a clock, not an id. */
+  public Future<List<Event>> after(java.time.OffsetDateTime time, List<String> channels, int limit) {
+    return pool.preparedQuery(AFTER_TIME_ON_CHANNELS)
+        .execute(Tuple.of(time, channels.toArray(String[]::new), limit))
         .map(EventLogReader::events);
   }
 

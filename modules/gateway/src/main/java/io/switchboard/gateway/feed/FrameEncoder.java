@@ -2,71 +2,61 @@ package io.switchboard.gateway.feed;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.switchboard.core.dialect.Family;
+import io.switchboard.core.dialect.Frame;
+import io.switchboard.core.dialect.Naming;
 import io.switchboard.core.event.Event;
-import io.vertx.core.json.Json;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 
 /**
- * Encodes SSE frames. The data line is {@code {"id":..,"eventId":..,"type":..,"channels":[..],"data":<raw>,"timestamp":..}}.
- * Channel names and types are validated at the edge to a charset that needs no JSON escaping, and the data JSON
- * is spliced in as stored, so encoding is string concatenation. Frames are returned as complete HTTP/1.1 chunks
- * ({@code <hex length>\r\n<frame>\r\n}): the chunk framing of a frame is the same for every connection, so it
- * is done once here too.
+ * Encodes SSE frames as complete HTTP/1.1 chunks ({@code <hex length>\r\n<frame>\r\n}): the chunk framing of a
+ * frame is the same for every connection, so it is done once here too. What the frame's JSON says is the
+ * family's {@link io.switchboard.core.dialect.Dialect}'s business.
  */
 public final class FrameEncoder {
 
   private FrameEncoder() {}
 
   public static EncodedEvent encode(Event e) {
-    String json = envelope(e);
-    String idLine = "id: " + e.seq() + "\n";
-    return new EncodedEvent(e.seq(), e.channels(),
-        chunk(idLine + "data: " + json + "\n\n"),
-        chunk(idLine + "event: " + e.type() + "\n" + "data: " + json + "\n\n"));
+    return new EncodedEvent(e);
   }
 
-  static String envelope(Event e) {
-    StringBuilder sb = new StringBuilder(96 + e.data().length());
-    sb.append("{\"id\":").append(e.seq()).append(",\"eventId\":\"").append(e.eventId())
-        .append("\",\"type\":\"").append(e.type()).append("\",\"channels\":[");
-    for (int i = 0; i < e.channels().size(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      sb.append('"').append(e.channels().get(i)).append('"');
+  /** The chunk of {@code e} in {@code format}, or null when the format's family does not show it. */
+  static ByteBuf encode(Event e, int format) {
+    Frame frame = Family.ofFormat(format).dialect().render(e);
+    if (frame == null) {
+      return null;
     }
-    sb.append("],\"data\":").append(singleLine(e.data()))
-        .append(",\"timestamp\":\"").append(Instant.ofEpochMilli(e.timestampMillis())).append("\"}");
+    return chunk(frameText(e.seq(), frame.name(), Family.namingOfFormat(format), frame.json()));
+  }
+
+  /** A frame that is not an event of the log (connected, reset): {@code id} may be negative for none. */
+  public static ByteBuf control(long id, String type, Naming naming, String json) {
+    return chunk(frameText(id, type, naming, json));
+  }
+
+  /** The text of one event in {@code naming}: with {@code BOTH}, the named frame then the unnamed one. */
+  public static String frameText(long id, String name, Naming naming, String json) {
+    StringBuilder sb = new StringBuilder(2 * json.length() + 64);
+    if (naming != Naming.MESSAGE) {
+      appendFrame(sb, id, name, json);
+    }
+    if (naming != Naming.NAMED) {
+      appendFrame(sb, id, null, json);
+    }
     return sb.toString();
   }
 
-  /** SSE data must not contain a line break; JSON stored by another producer might be pretty-printed. */
-  private static String singleLine(String json) {
-    if (json.indexOf('\n') < 0 && json.indexOf('\r') < 0) {
-      return json;
-    }
-    return Json.encode(Json.decodeValue(json));
-  }
-
-  /** A frame that is not an event of the log (connected, reset, control): {@code id} may be negative for none. */
-  public static ByteBuf control(long id, String type, boolean named, String json) {
-    return chunk(controlText(id, type, named, json));
-  }
-
-  /** The text of {@link #control}, for callers that prepend a field (such as {@code retry:}) to the frame. */
-  public static String controlText(long id, String type, boolean named, String json) {
-    StringBuilder sb = new StringBuilder(64 + json.length());
+  private static void appendFrame(StringBuilder sb, long id, String name, String json) {
     if (id >= 0) {
       sb.append("id: ").append(id).append('\n');
     }
-    if (named) {
-      sb.append("event: ").append(type).append('\n');
+    if (name != null) {
+      sb.append("event: ").append(name).append('\n');
     }
     sb.append("data: ").append(json).append("\n\n");
-    return sb.toString();
   }
 
   /**

@@ -19,9 +19,10 @@ final class ChannelIndex {
     all.add(conn);
   }
 
-  void remove(SseConnection conn) {
+  /** Returns false when the connection was not indexed (already removed). */
+  boolean remove(SseConnection conn) {
     if (!all.remove(conn)) {
-      return;
+      return false;
     }
     for (String c : conn.channels()) {
       Set<SseConnection> set = byChannel.get(c);
@@ -29,6 +30,7 @@ final class ChannelIndex {
         byChannel.remove(c);
       }
     }
+    return true;
   }
 
   Set<SseConnection> on(String channel) {

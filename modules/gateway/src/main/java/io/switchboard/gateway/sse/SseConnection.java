@@ -22,7 +22,7 @@ final class SseConnection {
 
   private final RawChannel raw;
   private final List<String> channels;
-  private final boolean named;
+  private final int format;
   private final int maxBufferBytes;
   private final ArrayDeque<EncodedEvent> held = new ArrayDeque<>();
   private int heldBytes;
@@ -31,10 +31,10 @@ final class SseConnection {
   private boolean closed;
   boolean dirty;
 
-  SseConnection(RawChannel raw, List<String> channels, boolean named, int maxBufferBytes) {
+  SseConnection(RawChannel raw, List<String> channels, int format, int maxBufferBytes) {
     this.raw = raw;
     this.channels = channels;
-    this.named = named;
+    this.format = format;
     this.maxBufferBytes = maxBufferBytes;
   }
 
@@ -42,8 +42,9 @@ final class SseConnection {
     return channels;
   }
 
-  boolean named() {
-    return named;
+  /** The family and naming of this stream's frames ({@link io.switchboard.core.dialect.Family#format}). */
+  int format() {
+    return format;
   }
 
   boolean isClosed() {
@@ -56,19 +57,27 @@ final class SseConnection {
       return false;
     }
     if (!live) {
+      ByteBuf chunk = e.chunk(format);
+      if (chunk == null) {
+        return false;
+      }
       held.add(e);
-      heldBytes += e.chunk(named).readableBytes();
+      heldBytes += chunk.readableBytes();
       if (heldBytes > maxBufferBytes) {
         cutOff();
       }
       return false;
+    }
+    ByteBuf chunk = e.chunk(format);
+    if (chunk == null) {
+      return false; // this family does not show the event
     }
     if (!raw.isWritable()) {
       cutOff();
       return false;
     }
     lastSent = e.seq();
-    raw.write(e.chunk(named));
+    raw.write(chunk);
     return true;
   }
 
@@ -104,7 +113,7 @@ final class SseConnection {
     for (EncodedEvent e : held) {
       if (e.seq() > lastSent) {
         lastSent = e.seq();
-        raw.write(e.chunk(named));
+        raw.write(e.chunk(format));
       }
     }
     held.clear();

@@ -1,6 +1,9 @@
 package io.switchboard.gateway.sse;
 
 import io.switchboard.core.auth.BearerTokens;
+import io.switchboard.core.auth.Principal;
+import io.switchboard.core.dialect.Family;
+import io.switchboard.core.dialect.Naming;
 import io.switchboard.core.auth.TokenVerifier;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.event.Channels;
@@ -13,6 +16,7 @@ import io.switchboard.gateway.feed.FeedListener;
 import io.switchboard.gateway.feed.FrameEncoder;
 import io.switchboard.gateway.feed.ResumePlan;
 import io.switchboard.gateway.feed.SequencedFeed;
+import io.switchboard.gateway.stats.SubscriberCounts;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -26,9 +30,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The SSE stream endpoint of one event loop: accepts subscriptions, resumes them, and fans the feed's events out
@@ -47,6 +52,7 @@ public final class SseEndpoint implements FeedListener {
   private final TokenVerifier verifier;
   private final SwitchboardConfig config;
   private final ChannelIndex index = new ChannelIndex();
+  private final SubscriberCounts counts;
   private final List<SseConnection> touched = new ArrayList<>();
   private final String retryHint;
   private final ByteBuf drainHint;
@@ -54,8 +60,9 @@ public final class SseEndpoint implements FeedListener {
   private long flushTimer = -1;
 
   public SseEndpoint(Vertx vertx, SequencedFeed feed, EventLogReader reader, TokenVerifier verifier,
-                     SwitchboardConfig config) {
+                     SwitchboardConfig config, SubscriberCounts counts) {
     this.vertx = vertx;
+    this.counts = counts;
     this.context = vertx.getOrCreateContext();
     this.feed = feed;
     this.reader = reader;
@@ -80,8 +87,8 @@ public final class SseEndpoint implements FeedListener {
     return index.connectionCount();
   }
 
-  /** GET /api/v1/realtime/stream?channel=a&channel=b[&lastEventId=N][&named=true] */
-  public void stream(RoutingContext ctx) {
+  /** Opens a stream of {@code spec}'s family: checks, authenticates, resolves channels, resumes, goes live. */
+  public void stream(RoutingContext ctx, StreamSpec spec) {
     if (draining) {
       ctx.response().putHeader("Retry-After", "1");
       JsonErrors.send(ctx.response(), 503, "shutting_down", "this node is shutting down; reconnect");
@@ -96,21 +103,30 @@ public final class SseEndpoint implements FeedListener {
       JsonErrors.send(ctx.response(), 505, "http_version_not_supported", "streams are served over HTTP/1.1");
       return;
     }
-    List<String> channels;
     Long lastEventId;
+    Naming naming;
     try {
-      channels = channelsOf(ctx);
       lastEventId = lastEventIdOf(ctx);
+      naming = namingOf(ctx, spec.family());
     } catch (ApiError e) {
       JsonErrors.send(ctx, e);
       return;
     }
-    boolean named = "true".equalsIgnoreCase(ctx.request().getParam("named"));
+    int format = spec.family().format(naming);
+    String token = BearerTokens.of(ctx.request());
+    Future<Principal> principal = spec.requiresToken() || token != null
+        ? verifier.verify(token)
+        : Future.succeededFuture(null);
     ctx.request().pause();
-    verifier.verify(BearerTokens.of(ctx.request()))
-        .onSuccess(principal -> {
+    principal
+        .map(p -> {
+          List<String> channels = spec.channels().resolve(ctx, p);
+          checkChannels(channels);
+          return channels;
+        })
+        .onSuccess(channels -> {
           ctx.request().resume();
-          open(ctx, channels, lastEventId, named);
+          open(ctx, spec.family(), channels, lastEventId, format);
         })
         .onFailure(err -> {
           ctx.request().resume();
@@ -118,7 +134,7 @@ public final class SseEndpoint implements FeedListener {
         });
   }
 
-  private void open(RoutingContext ctx, List<String> channels, Long lastEventId, boolean named) {
+  private void open(RoutingContext ctx, Family family, List<String> channels, Long lastEventId, int format) {
     HttpServerResponse response = ctx.response();
     if (response.closed()) {
       return;
@@ -129,43 +145,50 @@ public final class SseEndpoint implements FeedListener {
         .putHeader("X-Accel-Buffering", "no");
     response.setWriteQueueMaxSize(config.sse().maxBufferBytes());
     response.writeHead();
-    SseConnection conn = new SseConnection(RawChannel.of(ctx.request().connection()), List.copyOf(channels), named,
+    SseConnection conn = new SseConnection(RawChannel.of(ctx.request().connection()), List.copyOf(channels), format,
         config.sse().maxBufferBytes());
     // Register before planning the resume: the plan's head splits what is replayed from what arrives live.
     index.add(conn);
+    counts.opened(channels);
     response.closeHandler(v -> {
       conn.markClosed();
-      index.remove(conn);
+      if (index.remove(conn)) {
+        counts.closed(conn.channels());
+      }
     });
+    Map<String, String> params = new LinkedHashMap<>(ctx.pathParams());
     feed.plan(lastEventId, new LinkedHashSet<>(channels))
         .onComplete(ar -> context.runOnContext(v -> {
           if (conn.isClosed()) {
             return;
           }
           if (ar.failed()) {
-            index.remove(conn);
+            remove(conn);
             conn.cutOff(); // the head is out already: closing makes the client retry
             return;
           }
-          start(conn, ar.result(), lastEventId, channels);
+          start(conn, family, params, ar.result(), lastEventId, channels);
         }));
   }
 
-  private void start(SseConnection conn, ResumePlan plan, Long lastEventId, List<String> channels) {
+  private void start(SseConnection conn, Family family, Map<String, String> params, ResumePlan plan,
+                     Long lastEventId, List<String> channels) {
     long resumeFrom = lastEventId == null ? plan.head() : lastEventId;
-    JsonObject connected = new JsonObject()
+    Naming naming = Family.namingOfFormat(conn.format());
+    JsonObject base = new JsonObject()
         .put("type", "connected")
         .put("channels", new JsonArray(channels))
         .put("lastEventId", plan.expired() ? plan.head() : resumeFrom);
+    String connected = family.dialect().connected(params, base).encode();
     conn.writeNow(List.of(FrameEncoder.chunk(retryHint
-        + FrameEncoder.controlText(plan.expired() ? -1 : resumeFrom, "connected", conn.named(), connected.encode()))));
+        + FrameEncoder.frameText(plan.expired() ? -1 : resumeFrom, "connected", naming, connected))));
     if (plan.expired()) {
       JsonObject reset = new JsonObject()
           .put("type", "reset")
           .put("reason", "the requested position is no longer in the event log; reload your state")
           .put("requestedLastEventId", lastEventId)
           .put("lastEventId", plan.head());
-      conn.writeNow(List.of(FrameEncoder.control(plan.head(), "reset", conn.named(), reset.encode())));
+      conn.writeNow(List.of(FrameEncoder.control(plan.head(), "reset", naming, reset.encode())));
       conn.goLive(plan.head());
     } else if (lastEventId == null || lastEventId >= plan.head()) {
       conn.goLive(resumeFrom);
@@ -183,7 +206,10 @@ public final class SseEndpoint implements FeedListener {
     }
     List<ByteBuf> out = new ArrayList<>(events.size());
     for (EncodedEvent e : events) {
-      out.add(e.chunk(conn.named()));
+      ByteBuf chunk = e.chunk(conn.format());
+      if (chunk != null) {
+        out.add(chunk);
+      }
     }
     conn.writeNow(out);
     conn.markReplayed(events.get(events.size() - 1).seq());
@@ -198,6 +224,7 @@ public final class SseEndpoint implements FeedListener {
             return;
           }
           if (ar.failed()) {
+            remove(conn);
             conn.cutOff(); // the client resumes from its last id elsewhere or later
             return;
           }
@@ -251,6 +278,12 @@ public final class SseEndpoint implements FeedListener {
     }
   }
 
+  private void remove(SseConnection conn) {
+    if (index.remove(conn)) {
+      counts.closed(conn.channels());
+    }
+  }
+
   private void flushTouched() {
     for (int i = 0; i < touched.size(); i++) {
       touched.get(i).flush();
@@ -266,7 +299,7 @@ public final class SseEndpoint implements FeedListener {
         cut.add(conn);
       }
     }
-    cut.forEach(index::remove);
+    cut.forEach(this::remove);
   }
 
   /** SIGTERM: refuse new streams and tell every client to reconnect at once (it lands on another node). */
@@ -276,25 +309,14 @@ public final class SseEndpoint implements FeedListener {
       draining = true;
       for (SseConnection conn : new ArrayList<>(index.all())) {
         conn.end(drainHint, LAST_CHUNK);
-        index.remove(conn);
+        remove(conn);
       }
       done.complete();
     });
     return done.future();
   }
 
-  private List<String> channelsOf(RoutingContext ctx) {
-    Set<String> channels = new LinkedHashSet<>();
-    for (String c : ctx.queryParam("channel")) {
-      channels.add(c.trim());
-    }
-    for (String list : ctx.queryParam("channels")) {
-      for (String c : list.split(",")) {
-        if (!c.isBlank()) {
-          channels.add(c.trim());
-        }
-      }
-    }
+  private void checkChannels(List<String> channels) {
     if (channels.isEmpty()) {
       throw ApiError.badRequest("at least one channel is required, e.g. ?channel=order:123");
     }
@@ -306,7 +328,14 @@ public final class SseEndpoint implements FeedListener {
         throw ApiError.badRequest("invalid channel name: " + abbreviate(c));
       }
     }
-    return new ArrayList<>(channels);
+  }
+
+  /** {@code ?events=message|named|both}; the generic stream also takes the older {@code ?named=true}. */
+  private static Naming namingOf(RoutingContext ctx, Family family) {
+    if ("true".equalsIgnoreCase(ctx.request().getParam("named"))) {
+      return Naming.NAMED;
+    }
+    return Naming.parse(ctx.request().getParam("events"), family.dialect().defaultNaming());
   }
 
   private static Long lastEventIdOf(RoutingContext ctx) {

@@ -3,6 +3,8 @@ package io.switchboard.gateway.feed;
 import io.switchboard.core.event.Event;
 import org.junit.jupiter.api.Test;
 
+import io.switchboard.core.dialect.Family;
+import io.switchboard.core.dialect.Naming;
 import java.util.List;
 import java.util.Set;
 
@@ -32,8 +34,12 @@ class EventRingTest {
   void frames_carry_id_optional_event_name_and_one_line_of_data() {
     EncodedEvent e = FrameEncoder.encode(new Event(42, "uuid", List.of("order:1"), "order_update",
         "{\n  \"status\": \"shipped\"\n}", 0));
-    assertThat(FrameEncoder.frameText(e.chunk())).isEqualTo("id: 42\ndata: {\"id\":42,\"eventId\":\"uuid\",\"type\":\"order_update\","
+    assertThat(FrameEncoder.frameText(e.chunk(Family.CORE.format(Naming.MESSAGE)))).isEqualTo("id: 42\ndata: {\"id\":42,\"eventId\":\"uuid\",\"type\":\"order_update\","
         + "\"channels\":[\"order:1\"],\"data\":{\"status\":\"shipped\"},\"timestamp\":\"1970-01-01T00:00:00Z\"}\n\n");
-    assertThat(FrameEncoder.frameText(e.namedChunk())).startsWith("id: 42\nevent: order_update\ndata: {");
+    assertThat(FrameEncoder.frameText(e.chunk(Family.CORE.format(Naming.NAMED))))
+        .startsWith("id: 42\nevent: order_update\ndata: {");
+    String both = FrameEncoder.frameText(e.chunk(Family.CORE.format(Naming.BOTH)));
+    assertThat(both).startsWith("id: 42\nevent: order_update\ndata: {").contains("\n\nid: 42\ndata: {");
+    assertThat(e.chunk(Family.SHOP.format(Naming.MESSAGE))).as("the shop family does not show this type").isNull();
   }
 }

@@ -1,0 +1,38 @@
+package io.switchboard.api;
+
+import io.switchboard.api.catalog.CatalogApi;
+import io.switchboard.api.http.ChangeRunner;
+import io.switchboard.api.orders.OrderBook;
+import io.switchboard.api.orders.OrdersApi;
+import io.switchboard.api.publish.PublishApi;
+import io.switchboard.api.runs.RunBook;
+import io.switchboard.api.runs.RunsApi;
+import io.switchboard.api.stock.StockApi;
+import io.switchboard.api.stock.StockLedger;
+import io.switchboard.api.tenant.TenantOrdersApi;
+import io.switchboard.core.auth.TokenVerifier;
+import io.switchboard.core.http.RouteContributor;
+import io.vertx.sqlclient.Pool;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** The API role of a node: every HTTP resource that changes or reads the domain, and raw event publishing. */
+public final class ApiRole {
+
+  private ApiRole() {}
+
+  public static List<RouteContributor> routes(Pool pool, TokenVerifier verifier, int maxBodyBytes,
+                                              BooleanSupplier databaseReady) {
+    ChangeRunner runner = new ChangeRunner(pool, verifier, databaseReady);
+    StockLedger ledger = new StockLedger();
+    OrderBook orders = new OrderBook(ledger);
+    return List.of(
+        new PublishApi(pool, verifier, maxBodyBytes, databaseReady),
+        new CatalogApi(runner, maxBodyBytes),
+        new StockApi(runner, ledger, maxBodyBytes),
+        new OrdersApi(runner, orders, maxBodyBytes),
+        new TenantOrdersApi(runner, orders, pool, maxBodyBytes),
+        new RunsApi(runner, new RunBook(orders), maxBodyBytes));
+  }
+}

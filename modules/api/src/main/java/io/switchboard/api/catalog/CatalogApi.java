@@ -1,0 +1,132 @@
+package io.switchboard.api.catalog;
+
+import io.switchboard.api.http.ChangeRunner;
+import io.switchboard.api.http.JsonBody;
+import io.switchboard.api.http.Reply;
+import io.switchboard.core.http.ApiError;
+import io.switchboard.core.http.BoundedBody;
+import io.switchboard.core.http.RouteContributor;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.math.BigDecimal;
+import java.util.UUID;
+
+/**
+ * The reference data orders point at: tenants, customers, shops, product variants (with their stock) and drivers.
+ * Created and read only; their changes carry no events of their own (stock changes go through the stock API).
+ */
+public final class CatalogApi implements RouteContributor {
+
+  static final String VARIANT_JSON = "json_build_object('id', v.id, 'shopId', v.shop_id, 'productId', v.product_id,"
+      + " 'productName', v.product_name, 'name', v.name, 'price', v.price, 'cost', v.cost,"
+      + " 'stockQuantity', v.stock_quantity, 'reserved', v.reserved, 'available', v.stock_quantity - v.reserved,"
+      + " 'lowStockThreshold', v.low_stock_threshold)::text";
+
+  private final ChangeRunner runner;
+  private final int maxBodyBytes;
+
+  public CatalogApi(ChangeRunner runner, int maxBodyBytes) {
+    this.runner = runner;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public void mount(Router router) {
+    router.post("/api/v1/tenants").handler(BoundedBody.limitedTo(maxBodyBytes)).handler(this::createTenant);
+    router.get("/api/v1/tenants/:id").handler(ctx -> get(ctx, "tenant",
+        "SELECT json_build_object('id', id, 'name', name)::text FROM tenants WHERE id = $1"));
+    router.post("/api/v1/customers").handler(BoundedBody.limitedTo(maxBodyBytes)).handler(this::createCustomer);
+    router.get("/api/v1/customers/:id").handler(ctx -> get(ctx, "customer",
+        "SELECT json_build_object('id', id, 'tenantId', tenant_id, 'email', email, 'name', name)::text"
+            + " FROM customers WHERE id = $1"));
+    router.post("/api/v1/shops").handler(BoundedBody.limitedTo(maxBodyBytes)).handler(this::createShop);
+    router.get("/api/v1/shops/:id").handler(ctx -> get(ctx, "shop",
+        "SELECT json_build_object('id', id, 'tenantId', tenant_id, 'name', name)::text FROM shops WHERE id = $1"));
+    router.post("/api/v1/variants").handler(BoundedBody.limitedTo(maxBodyBytes)).handler(this::createVariant);
+    router.get("/api/v1/variants/:id").handler(ctx -> get(ctx, "variant",
+        "SELECT " + VARIANT_JSON + " FROM variants v WHERE v.id = $1"));
+    router.post("/api/v1/drivers").handler(BoundedBody.limitedTo(maxBodyBytes)).handler(this::createDriver);
+    router.get("/api/v1/drivers/:id").handler(ctx -> get(ctx, "driver",
+        "SELECT json_build_object('id', id, 'tenantId', tenant_id, 'name', name)::text FROM drivers WHERE id = $1"));
+  }
+
+  private void createTenant(RoutingContext ctx) {
+    runner.change(ctx, change -> {
+      JsonBody body = JsonBody.of(ctx);
+      return insert(change.conn(), "INSERT INTO tenants (id, name) VALUES ($1, $2)"
+              + " RETURNING json_build_object('id', id, 'name', name)::text",
+          Tuple.of(idOf(body), body.string("name", 200)));
+    });
+  }
+
+  private void createCustomer(RoutingContext ctx) {
+    runner.change(ctx, change -> {
+      JsonBody body = JsonBody.of(ctx);
+      return insert(change.conn(), "INSERT INTO customers (id, tenant_id, email, name) VALUES ($1, $2, $3, $4)"
+              + " RETURNING json_build_object('id', id, 'tenantId', tenant_id, 'email', email, 'name', name)::text",
+          Tuple.of(idOf(body), body.id("tenantId"), body.optionalString("email", 320), body.optionalString("name", 200)));
+    });
+  }
+
+  private void createShop(RoutingContext ctx) {
+    runner.change(ctx, change -> {
+      JsonBody body = JsonBody.of(ctx);
+      return insert(change.conn(), "INSERT INTO shops (id, tenant_id, name) VALUES ($1, $2, $3)"
+              + " RETURNING json_build_object('id', id, 'tenantId', tenant_id, 'name', name)::text",
+          Tuple.of(idOf(body), body.id("tenantId"), body.string("name", 200)));
+    });
+  }
+
+  private void createVariant(RoutingContext ctx) {
+    runner.change(ctx, change -> {
+      JsonBody body = JsonBody.of(ctx);
+      String id = idOf(body);
+      String productId = body.optionalId("productId");
+      BigDecimal cost = body.has("cost") ? body.money("cost") : BigDecimal.ZERO.setScale(2);
+      Integer threshold = body.optionalInteger("lowStockThreshold", 0, 1_000_000);
+      Tuple args = Tuple.tuple().addString(id).addString(body.id("shopId"))
+          .addString(productId == null ? id : productId).addString(body.string("productName", 200))
+          .addString(body.has("name") ? body.optionalString("name", 200) : "")
+          .addValue(body.money("price")).addValue(cost)
+          .addInteger(body.integer("stockQuantity", 0, 100_000_000))
+          .addInteger(threshold == null ? 5 : threshold);
+      return insert(change.conn(), "WITH v AS (INSERT INTO variants (id, shop_id, product_id, product_name, name,"
+          + " price, cost, stock_quantity, low_stock_threshold) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+          + " RETURNING *) SELECT " + VARIANT_JSON + " FROM v", args);
+    });
+  }
+
+  private void createDriver(RoutingContext ctx) {
+    runner.change(ctx, change -> {
+      JsonBody body = JsonBody.of(ctx);
+      return insert(change.conn(), "INSERT INTO drivers (id, tenant_id, name) VALUES ($1, $2, $3)"
+              + " RETURNING json_build_object('id', id, 'tenantId', tenant_id, 'name', name)::text",
+          Tuple.of(idOf(body), body.id("tenantId"), body.string("name", 200)));
+    });
+  }
+
+  private static String idOf(JsonBody body) {
+    String id = body.optionalId("id");
+    return id != null ? id : UUID.randomUUID().toString();
+  }
+
+  private static Future<Reply> insert(SqlClient conn, String sql, Tuple args) {
+    return conn.preparedQuery(sql).execute(args)
+        .map(rows -> Reply.created(new JsonObject(rows.iterator().next().getString(0))));
+  }
+
+  private void get(RoutingContext ctx, String what, String sql) {
+    runner.read(ctx, (pool, principal) -> pool.preparedQuery(sql).execute(Tuple.of(ctx.pathParam("id")))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw new ApiError(404, "not_found", "no such " + what);
+          }
+          return Reply.ok(new JsonObject(rows.iterator().next().getString(0)));
+        }));
+  }
+}

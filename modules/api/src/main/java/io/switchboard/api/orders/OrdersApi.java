@@ -1,0 +1,169 @@
+package io.switchboard.api.orders;
+
+import io.switchboard.api.http.ChangeRunner;
+import io.switchboard.api.http.IfMatch;
+import io.switchboard.api.http.JsonBody;
+import io.switchboard.api.http.Reply;
+import io.switchboard.core.http.ApiError;
+import io.switchboard.core.http.BoundedBody;
+import io.switchboard.core.http.RouteContributor;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/** Orders over HTTP: create, read, list, edit (status machine, If-Match), pay, ship, track, deliver, delete. */
+public final class OrdersApi implements RouteContributor {
+
+  static final String PATH = "/api/v1/orders";
+  private static final String LIST = "SELECT order_json(id)::text FROM orders WHERE deleted_at IS NULL"
+      + " AND ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR tenant_id = $2)"
+      + " AND ($3::text IS NULL OR shop_id = $3) AND ($4::text IS NULL OR customer_id = $4)"
+      + " ORDER BY created_at DESC, id LIMIT $5 OFFSET $6";
+
+  private final ChangeRunner runner;
+  private final OrderBook book;
+  private final int maxBodyBytes;
+
+  public OrdersApi(ChangeRunner runner, OrderBook book, int maxBodyBytes) {
+    this.runner = runner;
+    this.book = book;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public void mount(Router router) {
+    BoundedBody body = BoundedBody.limitedTo(maxBodyBytes);
+    router.post(PATH).handler(body).handler(this::create);
+    router.get(PATH).handler(this::list);
+    router.get(PATH + "/:id").handler(this::get);
+    router.patch(PATH + "/:id").handler(body).handler(this::edit);
+    router.delete(PATH + "/:id").handler(this::delete);
+    router.post(PATH + "/:id/payments").handler(body).handler(this::pay);
+    router.post(PATH + "/:id/shipment").handler(body).handler(this::ship);
+    router.put(PATH + "/:id/shipment").handler(body).handler(this::track);
+    router.post(PATH + "/:id/delivery").handler(body).handler(this::deliver);
+  }
+
+  private void create(RoutingContext ctx) {
+    runner.change(ctx, change -> {
+      JsonBody body = JsonBody.of(ctx);
+      JsonArray items = body.array("items", 1, 100);
+      Map<String, Integer> quantities = new TreeMap<>(); // sorted: reservations lock variants in one order
+      for (int i = 0; i < items.size(); i++) {
+        JsonBody item = JsonBody.element(items, i, "items");
+        quantities.merge(item.id("variantId"), item.integer("quantity", 1, 1_000_000), Integer::sum);
+      }
+      String id = body.optionalId("id");
+      OrderBook.NewOrder order = new OrderBook.NewOrder(id != null ? id : UUID.randomUUID().toString(),
+          body.id("shopId"), body.id("customerId"), quantities, body.optionalString("notes", 4000),
+          body.optionalString("deliveryAddress", 500));
+      return book.create(change, order).map(o -> versioned(o, 201));
+    });
+  }
+
+  private void get(RoutingContext ctx) {
+    runner.read(ctx, (pool, principal) -> pool.preparedQuery(
+            "SELECT order_json(id)::text FROM orders WHERE id = $1 AND deleted_at IS NULL")
+        .execute(Tuple.of(ctx.pathParam("id")))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw new ApiError(404, "not_found", "no such order");
+          }
+          return versioned(new JsonObject(rows.iterator().next().getString(0)), 200);
+        }));
+  }
+
+  private void list(RoutingContext ctx) {
+    runner.read(ctx, (pool, principal) -> {
+      String status = ctx.request().getParam("status");
+      if (status != null && !OrderStatus.NAMES.contains(status)) {
+        throw ApiError.badRequest("status must be one of " + String.join(", ", Set.copyOf(OrderStatus.NAMES)));
+      }
+      int limit = intParam(ctx, "limit", 50, 1, 500);
+      int offset = intParam(ctx, "offset", 0, 0, 1_000_000);
+      return pool.preparedQuery(LIST)
+          .execute(Tuple.of(status, ctx.request().getParam("tenantId"), ctx.request().getParam("shopId"),
+              ctx.request().getParam("customerId"), limit, offset))
+          .map(rows -> {
+            JsonArray orders = new JsonArray();
+            rows.forEach(r -> orders.add(new JsonObject(r.getString(0))));
+            return Reply.ok(new JsonObject().put("orders", orders).put("limit", limit).put("offset", offset));
+          });
+    });
+  }
+
+  private void edit(RoutingContext ctx) {
+    runner.change(ctx, change -> {
+      Integer ifMatch = IfMatch.of(ctx);
+      OrderEdit edit = OrderEdit.parse(JsonBody.of(ctx));
+      return book.edit(change, ctx.pathParam("id"), null, ifMatch, edit).map(o -> versioned(o, 200));
+    });
+  }
+
+  private void delete(RoutingContext ctx) {
+    runner.change(ctx, change -> book.delete(change, ctx.pathParam("id"), null, IfMatch.of(ctx))
+        .map(o -> Reply.ok(new JsonObject().put("id", o.getString("id")).put("deleted", true))));
+  }
+
+  private void pay(RoutingContext ctx) {
+    runner.change(ctx, change -> {
+      JsonBody body = JsonBody.of(ctx);
+      boolean paid = "paid".equals(body.oneOf("status", Set.of("paid", "failed")));
+      return book.pay(change, ctx.pathParam("id"), paid, body.has("amount") ? body.money("amount") : null,
+              body.optionalString("reason", 500))
+          .map(o -> versioned(o, 201));
+    });
+  }
+
+  private void ship(RoutingContext ctx) {
+    runner.change(ctx, change -> {
+      JsonBody body = JsonBody.of(ctx);
+      return book.ship(change, ctx.pathParam("id"), body.string("trackingNumber", 100),
+              body.string("courierName", 100), body.optionalString("trackingUrl", 2000))
+          .map(o -> versioned(o, 201));
+    });
+  }
+
+  private void track(RoutingContext ctx) {
+    runner.change(ctx, change -> {
+      JsonBody body = JsonBody.of(ctx);
+      if (!body.has("trackingNumber") && !body.has("courierName") && !body.has("trackingUrl")) {
+        throw JsonBody.invalid("send trackingNumber, courierName or trackingUrl");
+      }
+      return book.track(change, ctx.pathParam("id"), body).map(o -> versioned(o, 200));
+    });
+  }
+
+  private void deliver(RoutingContext ctx) {
+    runner.change(ctx, change -> book.deliver(change, ctx.pathParam("id")).map(o -> versioned(o, 200)));
+  }
+
+  static Reply versioned(JsonObject order, int status) {
+    return new Reply(status, order, order.getInteger("version"));
+  }
+
+  static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
+    String raw = ctx.request().getParam(name);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      int v = Integer.parseInt(raw);
+      if (v < min || v > max) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw ApiError.badRequest(name + " must be an integer between " + min + " and " + max);
+    }
+  }
+
+}

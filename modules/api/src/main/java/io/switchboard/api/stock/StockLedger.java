@@ -1,0 +1,156 @@
+package io.switchboard.api.stock;
+
+import io.switchboard.api.http.Change;
+import io.switchboard.core.dialect.Canonical;
+import io.switchboard.core.http.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Stock moves inside a change: adjust on-hand stock, reserve, commit, release. Every move is one conditional
+ * UPDATE, so concurrent reservations can never oversell (PostgreSQL serialises them on the variant's row and the
+ * condition is rechecked); each emits its event, and a move that takes the available stock below the variant's
+ * threshold also emits {@code stock.low}.
+ */
+public final class StockLedger {
+
+  private static final String RESERVE = "UPDATE variants SET reserved = reserved + $2, updated_at = now()"
+      + " WHERE id = $1 AND stock_quantity - reserved >= $2"
+      + " RETURNING stock_quantity - reserved + $2, low_stock_threshold";
+  private static final String ADJUST = "UPDATE variants SET stock_quantity = stock_quantity + $2, updated_at = now()"
+      + " WHERE id = $1 AND stock_quantity + $2 >= reserved"
+      + " RETURNING stock_quantity - reserved - $2, low_stock_threshold";
+  private static final String NEW_RESERVATION =
+      "INSERT INTO stock_reservations (id, variant_id, order_id, quantity) VALUES ($1, $2, $3, $4)";
+  private static final String SETTLE = "UPDATE stock_reservations SET state = $2, updated_at = now()"
+      + " WHERE id = $1 AND state = 'held' RETURNING variant_id, quantity, order_id";
+  private static final String APPLY_COMMIT = "UPDATE variants SET stock_quantity = stock_quantity - $2,"
+      + " reserved = reserved - $2, updated_at = now() WHERE id = $1";
+  private static final String APPLY_RELEASE =
+      "UPDATE variants SET reserved = reserved - $2, updated_at = now() WHERE id = $1";
+  private static final String HELD_OF_ORDER =
+      "SELECT id FROM stock_reservations WHERE order_id = $1 AND state = 'held' ORDER BY variant_id, id";
+  private static final String VARIANT_JSON = "SELECT variant_json($1)::text";
+
+  /** A reservation made: its id, and the variant as it is now. */
+  public record Reserved(String reservationId, JsonObject variant) {}
+
+  public Future<Reserved> reserve(Change change, String variantId, int quantity, String orderId) {
+    return change.conn().preparedQuery(RESERVE).execute(Tuple.of(variantId, quantity)).compose(rows -> {
+      if (rows.size() == 0) {
+        return missingOr(change, variantId, new ApiError(409, "insufficient_stock",
+            "not enough stock of variant " + variantId + " to reserve " + quantity));
+      }
+      Row r = rows.iterator().next();
+      int before = r.getInteger(0);
+      int threshold = r.getInteger(1);
+      String reservationId = UUID.randomUUID().toString();
+      return change.conn().preparedQuery(NEW_RESERVATION).execute(Tuple.of(reservationId, variantId, orderId, quantity))
+          .compose(v -> variant(change, variantId))
+          .map(variant -> {
+            emit(change, Canonical.STOCK_RESERVED, variant.copy().put("quantity", quantity).put("orderId", orderId)
+                .put("reservationId", reservationId));
+            lowStockCheck(change, variant, before, threshold);
+            return new Reserved(reservationId, variant);
+          });
+    });
+  }
+
+  public Future<JsonObject> adjust(Change change, String variantId, int delta, String reason) {
+    return change.conn().preparedQuery(ADJUST).execute(Tuple.of(variantId, delta)).compose(rows -> {
+      if (rows.size() == 0) {
+        return missingOr(change, variantId, new ApiError(409, "insufficient_stock",
+            "stock of variant " + variantId + " cannot go below what is on hand and reserved"));
+      }
+      Row r = rows.iterator().next();
+      int before = r.getInteger(0);
+      int threshold = r.getInteger(1);
+      return variant(change, variantId).map(variant -> {
+        emit(change, Canonical.STOCK_ADJUSTED, variant.copy().put("quantityChange", delta).put("reason", reason));
+        lowStockCheck(change, variant, before, threshold);
+        return variant;
+      });
+    });
+  }
+
+  public Future<JsonObject> commit(Change change, String reservationId) {
+    return settle(change, reservationId, "committed", APPLY_COMMIT, Canonical.STOCK_COMMITTED);
+  }
+
+  public Future<JsonObject> release(Change change, String reservationId) {
+    return settle(change, reservationId, "released", APPLY_RELEASE, Canonical.STOCK_RELEASED);
+  }
+
+  /** Commits (payment) or releases (cancel, delete) every held reservation of an order. */
+  public Future<Void> settleOrder(Change change, String orderId, boolean commit) {
+    return change.conn().preparedQuery(HELD_OF_ORDER).execute(Tuple.of(orderId)).compose(rows -> {
+      List<String> ids = new ArrayList<>();
+      rows.forEach(r -> ids.add(r.getString(0)));
+      Future<?> chain = Future.succeededFuture();
+      for (String id : ids) {
+        chain = chain.compose(v -> commit ? commit(change, id) : release(change, id));
+      }
+      return chain.mapEmpty();
+    });
+  }
+
+  private Future<JsonObject> settle(Change change, String reservationId, String state, String apply, String type) {
+    return change.conn().preparedQuery(SETTLE).execute(Tuple.of(reservationId, state)).compose(rows -> {
+      if (rows.size() == 0) {
+        return change.conn().preparedQuery("SELECT state FROM stock_reservations WHERE id = $1")
+            .execute(Tuple.of(reservationId))
+            .compose(found -> Future.failedFuture(found.size() == 0
+                ? new ApiError(404, "not_found", "no such reservation")
+                : new ApiError(409, "reservation_not_held",
+                    "the reservation is " + found.iterator().next().getString(0) + " already")));
+      }
+      Row r = rows.iterator().next();
+      String variantId = r.getString(0);
+      int quantity = r.getInteger(1);
+      String orderId = r.getString(2);
+      return change.conn().preparedQuery(apply).execute(Tuple.of(variantId, quantity))
+          .compose(v -> variant(change, variantId))
+          .map(variant -> {
+            JsonObject data = variant.copy().put("quantity", quantity).put("orderId", orderId)
+                .put("reservationId", reservationId);
+            emit(change, type, data);
+            return data;
+          });
+    });
+  }
+
+  private static Future<JsonObject> variant(Change change, String variantId) {
+    return change.conn().preparedQuery(VARIANT_JSON).execute(Tuple.of(variantId))
+        .map(rows -> new JsonObject(rows.iterator().next().getString(0)));
+  }
+
+  private static <T> Future<T> missingOr(Change change, String variantId, ApiError otherwise) {
+    return change.conn().preparedQuery("SELECT 1 FROM variants WHERE id = $1").execute(Tuple.of(variantId))
+        .compose(rows -> Future.failedFuture(rows.size() == 0
+            ? new ApiError(404, "not_found", "no such variant: " + variantId)
+            : otherwise));
+  }
+
+  private static void lowStockCheck(Change change, JsonObject variant, int before, int threshold) {
+    int after = variant.getInteger("available");
+    if (before >= threshold && after < threshold) {
+      emit(change, Canonical.STOCK_LOW, variant.copy());
+    }
+  }
+
+  private static void emit(Change change, String type, JsonObject data) {
+    change.emit(type, channels(data), data);
+  }
+
+  /** Public stock of the tenant, the shop's dashboard, and the variant itself. */
+  static List<String> channels(JsonObject variant) {
+    return List.of("stock:" + variant.getString("tenantId"), "shop:" + variant.getString("shopId"),
+        "variant:" + variant.getString("variantId"));
+  }
+}

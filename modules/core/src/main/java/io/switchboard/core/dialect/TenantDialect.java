@@ -1,0 +1,44 @@
+package io.switchboard.core.dialect;
+
+import io.switchboard.core.event.Event;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The florist seed ({@code florist-tenant-updates.md}): {@code order_created}, {@code order_updated},
+ * {@code order_deleted}, each {@code {"type","orderId","timestamp","updatedBy"}}; the page reloads what changed.
+ * Also used for the answers of the polling fallback.
+ */
+final class TenantDialect implements Dialect {
+
+  @Override
+  public Frame render(Event e) {
+    if (!Canonical.isOrderEvent(e.type())) {
+      return null;
+    }
+    JsonObject order = new JsonObject(e.data()).getJsonObject("order");
+    String type = switch (e.type()) {
+      case Canonical.ORDER_CREATED -> "order_created";
+      case Canonical.ORDER_DELETED -> "order_deleted";
+      default -> "order_updated";
+    };
+    JsonObject json = new JsonObject().put("type", type).put("orderId", order.getValue("id"))
+        .put("timestamp", Instant.ofEpochMilli(e.timestampMillis()).toString())
+        .put("updatedBy", order.getValue("updatedBy"));
+    return new Frame(type, json.encode());
+  }
+
+  @Override
+  public JsonObject connected(Map<String, String> params, JsonObject base) {
+    JsonObject json = new JsonObject().put("type", "connected");
+    params.forEach(json::put);
+    return json.put("timestamp", Instant.now().toString()).put("lastEventId", base.getValue("lastEventId"));
+  }
+
+  @Override
+  public Naming defaultNaming() {
+    return Naming.MESSAGE;
+  }
+}

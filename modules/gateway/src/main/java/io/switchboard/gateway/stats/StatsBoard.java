@@ -1,0 +1,65 @@
+package io.switchboard.gateway.stats;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Cluster-wide subscriber counts. Each gateway node writes its counts to a cluster map every
+ * {@code REPORT_MS} with a time-to-live of three periods, so a dead node drops out on its own; any node answers
+ * {@code GET /api/v1/realtime/stats} by summing the map. A cluster map rather than a request on the event bus:
+ * one answer needs every node, and a request reaches one.
+ */
+public final class StatsBoard {
+
+  static final String MAP = "switchboard.subscriber-counts";
+  static final long REPORT_MS = 1000;
+
+  private final Vertx vertx;
+
+  public StatsBoard(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Starts reporting this node's counts; returns the timer id. */
+  public long report(String nodeId, Supplier<JsonObject> counts) {
+    return vertx.setPeriodic(0, REPORT_MS, t -> map()
+        .compose(m -> m.put(nodeId, counts.get().put("node", nodeId).put("reportedAt", Instant.now().toString()),
+            3 * REPORT_MS))
+        .onFailure(err -> { })); // the next period tries again
+  }
+
+  public Future<JsonObject> clusterCounts() {
+    return map().compose(AsyncMap::entries).map(StatsBoard::sum);
+  }
+
+  private Future<AsyncMap<String, JsonObject>> map() {
+    return vertx.sharedData().getAsyncMap(MAP);
+  }
+
+  private static JsonObject sum(Map<String, JsonObject> byNode) {
+    int orders = 0;
+    int runs = 0;
+    int drivers = 0;
+    int total = 0;
+    List<JsonObject> nodes = new ArrayList<>(byNode.values());
+    nodes.sort(Comparator.comparing(n -> n.getString("node")));
+    for (JsonObject n : nodes) {
+      orders += n.getInteger("orders", 0);
+      runs += n.getInteger("runs", 0);
+      drivers += n.getInteger("drivers", 0);
+      total += n.getInteger("totalClients", 0);
+    }
+    return new JsonObject().put("orders", orders).put("runs", runs).put("drivers", drivers)
+        .put("totalClients", total).put("nodes", new JsonArray(new ArrayList<>(nodes)));
+  }
+}

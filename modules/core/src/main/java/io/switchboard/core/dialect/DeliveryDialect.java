@@ -31,7 +31,7 @@ final class DeliveryDialect implements Dialect {
         order.put("actualArrival", order.getValue("deliveredAt"));
       }
       JsonObject json = new JsonObject().put("type", "order_update").put("orderId", order.getValue("id"))
-          .put("data", order).put("timestamp", Instant.ofEpochMilli(e.timestampMillis()).toString());
+          .put("data", order);
       return new Frame("order_update", json.encode());
     }
     if (type.startsWith("run.")) {
@@ -49,7 +49,7 @@ final class DeliveryDialect implements Dialect {
         data.put("stopId", c.getValue("stopId"));
       }
       JsonObject json = new JsonObject().put("type", "run_update").put("runId", run.getValue("id"))
-          .put("data", data).put("timestamp", Instant.ofEpochMilli(e.timestampMillis()).toString());
+          .put("data", data);
       return new Frame("run_update", json.encode());
     }
     return null;

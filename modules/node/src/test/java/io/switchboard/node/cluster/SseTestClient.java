@@ -70,7 +70,7 @@ final class SseTestClient implements AutoCloseable {
     while (!closed) {
       String url = urls.get(next++ % urls.size());
       try {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url + "/api/v1/realtime/stream?" + query))
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url + (query.startsWith("/") ? query : "/api/v1/realtime/stream?" + query)))
             .header("Authorization", "Bearer " + token);
         if (lastEventId != null) {
           req.header("Last-Event-ID", lastEventId);

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.LongConsumer;
 
 /**
- * Finds {@code "t":<micros>} in an SSE byte stream without decoding frames, so the load client spends as little
+ * Finds {@code "t":<micros>} (or {@code "t=<micros>}, a time carried in a string field) in an SSE byte stream without decoding frames, so the load client spends as little
  * CPU as possible per delivery. Keeps the unfinished tail of a chunk for the next one.
  */
 final class FrameScanner {
@@ -40,8 +40,10 @@ final class FrameScanner {
     int end = lastNewline + 1;
     int i = 0;
     while (i <= end - KEY.length) {
-      if (data[i] == '"' && data[i + 1] == 't' && data[i + 2] == '"' && data[i + 3] == ':') {
-        int j = i + 4;
+      boolean key = data[i] == '"' && data[i + 1] == 't' && data[i + 2] == '"' && data[i + 3] == ':';
+      boolean inString = data[i] == '"' && data[i + 1] == 't' && data[i + 2] == '=';
+      if (key || inString) {
+        int j = i + (key ? 4 : 3);
         long v = 0;
         while (j < end && data[j] >= '0' && data[j] <= '9') {
           v = v * 10 + (data[j] - '0');

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (HdrHistogram, publish to receive) and the servers' CPU time per delivery, user and system apart.
  *
  * <pre>
- * java -jar loadgen.jar --target switchboard --nodes http://127.0.0.1:8081,... --subscribers 3000 --channels 30
+ * java -jar loadgen.jar --target switchboard|orders|nchan|node --nodes http://127.0.0.1:8081,... --subscribers 3000 --channels 30
  *      --rate 300 --duration 30 --warmup 5 --procs 3 --token JWT --server-pids 11,12,13 [--padding 0]
  *      [--label text] [--json results.jsonl] [--on-connected "shell command run once all are connected"]
  * </pre>
@@ -60,6 +60,10 @@ public final class LoadGen {
     List<Long> serverPids = pids(opt.getOrDefault("server-pids", ""));
     List<Long> storePids = pids(opt.getOrDefault("store-pids", ""));
     String label = opt.getOrDefault("label", target.name().toLowerCase());
+
+    if (target == Target.ORDERS) {
+      OrderFixture.create(nodes.get(0), token, channels);
+    }
 
     // 1. subscribers
     List<Process> clients = new ArrayList<>();
@@ -145,6 +149,7 @@ public final class LoadGen {
         .put("subscribers", subscribers).put("connected", connected).put("channels", channels)
         .put("rate", rate).put("durationSeconds", duration).put("padding", padding)
         .put("published", outcome[0]).put("publishErrors", outcome[1])
+        .put("achievedPerSec", round(outcome[0] * 1000.0 / outcome[2], 1))
         .put("expected", expected).put("delivered", received)
         .put("deliveredPct", expected == 0 ? 0 : round(100.0 * received / expected, 3))
         .put("p50ms", round(merged.getValueAtPercentile(50) / 1000.0, 2))
@@ -170,6 +175,7 @@ public final class LoadGen {
     AtomicLong ok = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     AtomicLong inFlight = new AtomicLong();
+    AtomicLong lastDone = new AtomicLong();
     long total = Math.round(rate * seconds);
     long[] sent = {0};
     long start = System.nanoTime();
@@ -181,7 +187,7 @@ public final class LoadGen {
         int channel = (int) (k % channels);
         URI node = nodes.get((int) (k % nodes.size()));
         String name = "bench:" + channel;
-        RequestOptions req = new RequestOptions().setMethod(HttpMethod.POST).setHost(node.getHost())
+        RequestOptions req = new RequestOptions().setMethod(target.publishMethod()).setHost(node.getHost())
             .setPort(node.getPort()).setURI(target.publishPath(name))
             .putHeader("Content-Type", "application/json");
         if (!token.equals("-")) {
@@ -192,6 +198,7 @@ public final class LoadGen {
         http.request(req).compose(r -> r.send(body)).compose(r -> r.body().map(b -> r.statusCode()))
             .onComplete(ar -> {
               inFlight.decrementAndGet();
+              lastDone.set(System.nanoTime());
               if (ar.succeeded() && ar.result() / 100 == 2) {
                 ok.incrementAndGet();
                 synchronized (perChannel) {
@@ -212,7 +219,8 @@ public final class LoadGen {
     while (inFlight.get() > 0 && System.currentTimeMillis() < deadline) {
       Thread.sleep(10);
     }
-    return new long[] {ok.get(), errors.get()};
+    long elapsedMillis = Math.max(1, (lastDone.get() - start) / 1_000_000);
+    return new long[] {ok.get(), errors.get(), elapsedMillis};
   }
 
   private static Map<String, String> parse(String[] args) {

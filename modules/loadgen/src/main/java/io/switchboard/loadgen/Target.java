@@ -27,6 +27,33 @@ enum Target {
     }
   },
 
+  /**
+   * Switchboard's commerce API: channel {@code bench:k} is order {@code bench-order-k}, watched through the
+   * delivery seed's {@code /api/v1/realtime/orders/{id}/stream} and updated with {@code PATCH /api/v1/orders/{id}}
+   * (the time travels in {@code notes} as {@code t=<micros>}). The orders are created by {@link OrderFixture}.
+   */
+  ORDERS {
+    @Override
+    String subscribePath(String channel) {
+      return "/api/v1/realtime/orders/" + OrderFixture.orderId(channel) + "/stream";
+    }
+
+    @Override
+    String publishPath(String channel) {
+      return "/api/v1/orders/" + OrderFixture.orderId(channel);
+    }
+
+    @Override
+    io.vertx.core.http.HttpMethod publishMethod() {
+      return io.vertx.core.http.HttpMethod.PATCH;
+    }
+
+    @Override
+    Buffer publishBody(String channel, long micros, int padding) {
+      return Buffer.buffer("{\"notes\":\"t=" + micros + "\"}");
+    }
+  },
+
   /** Nchan: {@code GET /sub/<channel>} (EventSource), {@code POST /pub/<channel>} with the message as body. */
   NCHAN {
     @Override
@@ -67,6 +94,10 @@ enum Target {
   abstract String subscribePath(String channel);
 
   abstract String publishPath(String channel);
+
+  io.vertx.core.http.HttpMethod publishMethod() {
+    return io.vertx.core.http.HttpMethod.POST;
+  }
 
   abstract Buffer publishBody(String channel, long micros, int padding);
 

@@ -1,6 +1,7 @@
 package io.switchboard.node;
 
 import io.switchboard.api.ApiRole;
+import io.switchboard.api.http.IdempotencyKeyExpiry;
 import io.switchboard.core.auth.TokenVerifier;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.config.SwitchboardConfig.Role;
@@ -80,6 +81,7 @@ final class Node {
     }
     if (config.runs(Role.API)) {
       routes.addAll(ApiRole.routes(pool, verifier, config.http().maxBodyBytes(), health::isMigrated));
+      IdempotencyKeyExpiry.start(vertx, pool, config.relay().retention(), config.relay().retentionInterval());
     }
 
     Migrations.runWithRetry(vertx, config.postgres())

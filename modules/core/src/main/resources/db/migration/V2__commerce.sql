@@ -153,13 +153,16 @@ CREATE TABLE idempotency_keys (
 );
 
 -- The JSON shapes of the canonical events' snapshots, defined once, here: every statement that changes a row
--- reads its snapshot back with these, inside the same transaction.
+-- reads its snapshot back with these, inside the same transaction. PL/pgSQL rather than SQL functions: a SQL
+-- function that cannot be inlined is planned again at every call (0.6 ms here against 0.3 ms).
 CREATE FUNCTION sb_iso(ts TIMESTAMPTZ) RETURNS TEXT AS $$
   SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
 $$ LANGUAGE sql IMMUTABLE;
 
-CREATE FUNCTION order_json(order_id TEXT) RETURNS JSON AS $$
-  SELECT json_build_object(
+-- Takes the row, so that an UPDATE can RETURN the order's new JSON in the same statement.
+CREATE FUNCTION order_row_json(o orders) RETURNS JSON AS $$
+BEGIN
+  RETURN (SELECT json_build_object(
     'id', o.id, 'number', o.number, 'tenantId', o.tenant_id, 'shopId', o.shop_id,
     'customerId', o.customer_id, 'customerEmail', c.email,
     'status', o.status, 'paymentStatus', o.payment_status,
@@ -172,12 +175,21 @@ CREATE FUNCTION order_json(order_id TEXT) RETURNS JSON AS $$
     'trackingNumber', s.tracking_number, 'courierName', s.courier_name, 'trackingUrl', s.tracking_url,
     'deliveredAt', sb_iso(o.delivered_at), 'version', o.version, 'updatedBy', o.updated_by,
     'createdAt', sb_iso(o.created_at), 'updatedAt', sb_iso(o.updated_at))
-  FROM orders o JOIN customers c ON c.id = o.customer_id LEFT JOIN shipments s ON s.order_id = o.id
-  WHERE o.id = $1
-$$ LANGUAGE sql STABLE;
+  FROM (SELECT 1) one
+  LEFT JOIN customers c ON c.id = o.customer_id
+  LEFT JOIN shipments s ON s.order_id = o.id);
+END
+$$ LANGUAGE plpgsql STABLE;
 
-CREATE FUNCTION run_json(run_id TEXT) RETURNS JSON AS $$
-  SELECT json_build_object(
+CREATE FUNCTION order_json(p_order_id TEXT) RETURNS JSON AS $$
+BEGIN
+  RETURN (SELECT order_row_json(o) FROM orders o WHERE o.id = $1);
+END
+$$ LANGUAGE plpgsql STABLE;
+
+CREATE FUNCTION run_json(p_run_id TEXT) RETURNS JSON AS $$
+BEGIN
+  RETURN (SELECT json_build_object(
     'id', r.id, 'tenantId', r.tenant_id, 'name', r.name, 'status', r.status, 'driverId', r.driver_id,
     'completedStops', (SELECT count(*) FROM run_stops x WHERE x.run_id = r.id AND x.status = 'completed'),
     'totalStops', (SELECT count(*) FROM run_stops x WHERE x.run_id = r.id),
@@ -188,15 +200,18 @@ CREATE FUNCTION run_json(run_id TEXT) RETURNS JSON AS $$
                        FROM run_stops x WHERE x.run_id = r.id), '[]'::json),
     'startedAt', sb_iso(r.started_at), 'completedAt', sb_iso(r.completed_at), 'version', r.version,
     'updatedBy', r.updated_by, 'createdAt', sb_iso(r.created_at), 'updatedAt', sb_iso(r.updated_at))
-  FROM runs r WHERE r.id = $1
-$$ LANGUAGE sql STABLE;
+  FROM runs r WHERE r.id = $1);
+END
+$$ LANGUAGE plpgsql STABLE;
 
 -- A stock change's event data: the variant after the change.
-CREATE FUNCTION variant_json(variant_id TEXT) RETURNS JSON AS $$
-  SELECT json_build_object(
+CREATE FUNCTION variant_json(p_variant_id TEXT) RETURNS JSON AS $$
+BEGIN
+  RETURN (SELECT json_build_object(
     'variantId', v.id, 'productId', v.product_id, 'productName', v.product_name, 'variantName', v.name,
     'shopId', v.shop_id, 'tenantId', s.tenant_id, 'stockQuantity', v.stock_quantity, 'reserved', v.reserved,
     'available', v.stock_quantity - v.reserved, 'threshold', v.low_stock_threshold)
   FROM variants v JOIN shops s ON s.id = v.shop_id
-  WHERE v.id = $1
-$$ LANGUAGE sql STABLE;
+  WHERE v.id = $1);
+END
+$$ LANGUAGE plpgsql STABLE;

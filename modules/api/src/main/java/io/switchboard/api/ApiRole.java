@@ -12,6 +12,8 @@ import io.switchboard.api.stock.StockLedger;
 import io.switchboard.api.tenant.TenantOrdersApi;
 import io.switchboard.core.auth.TokenVerifier;
 import io.switchboard.core.http.RouteContributor;
+import io.switchboard.core.log.OutboxNotifier;
+import io.switchboard.core.log.OutboxWriter;
 import io.vertx.sqlclient.Pool;
 
 import java.util.List;
@@ -24,11 +26,12 @@ public final class ApiRole {
 
   public static List<RouteContributor> routes(Pool pool, TokenVerifier verifier, int maxBodyBytes,
                                               BooleanSupplier databaseReady) {
-    ChangeRunner runner = new ChangeRunner(pool, verifier, databaseReady);
+    OutboxWriter outbox = OutboxWriter.quiet(new OutboxNotifier(pool));
+    ChangeRunner runner = new ChangeRunner(pool, outbox, verifier, databaseReady);
     StockLedger ledger = new StockLedger();
     OrderBook orders = new OrderBook(ledger);
     return List.of(
-        new PublishApi(pool, verifier, maxBodyBytes, databaseReady),
+        new PublishApi(pool, outbox, verifier, maxBodyBytes, databaseReady),
         new CatalogApi(runner, maxBodyBytes),
         new StockApi(runner, ledger, maxBodyBytes),
         new OrdersApi(runner, orders, maxBodyBytes),

@@ -3,7 +3,7 @@ package io.switchboard.api.http;
 import io.switchboard.core.auth.Principal;
 import io.switchboard.core.event.NewEvent;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlClient;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,17 +14,31 @@ import java.util.List;
  */
 public final class Change {
 
-  private final SqlConnection conn;
+  private final SqlClient conn;
+  private boolean wroteOutbox;
   private final Principal principal;
   private final List<NewEvent> events = new ArrayList<>();
 
-  Change(SqlConnection conn, Principal principal) {
+  Change(SqlClient conn, Principal principal) {
     this.conn = conn;
     this.principal = principal;
   }
 
-  public SqlConnection conn() {
+  /**
+   * The transaction's connection; for a change run with {@link ChangeRunner#changeInOneStatement}, the pool,
+   * where each statement commits on its own.
+   */
+  public SqlClient conn() {
     return conn;
+  }
+
+  /** The change wrote its outbox rows itself, inside its own statement (quiet rows, see OutboxWriter). */
+  public void wroteOutboxRows() {
+    wroteOutbox = true;
+  }
+
+  boolean emitted() {
+    return wroteOutbox || !events.isEmpty();
   }
 
   public Principal principal() {
@@ -37,7 +51,12 @@ public final class Change {
   }
 
   public void emit(String type, List<String> channels, JsonObject data) {
-    events.add(new NewEvent(channels, type, data.encode()));
+    emit(type, channels, data.encode());
+  }
+
+  /** {@code data} is JSON text, on one line. */
+  public void emit(String type, List<String> channels, String data) {
+    events.add(new NewEvent(channels, type, data));
   }
 
   List<NewEvent> events() {

@@ -44,15 +44,16 @@ public final class ChangeRunner {
   private final Pool pool;
   private final TokenVerifier verifier;
   private final BooleanSupplier ready;
-  private final OutboxWriter outbox = new OutboxWriter();
+  private final OutboxWriter outbox;
 
-  public ChangeRunner(Pool pool, TokenVerifier verifier, BooleanSupplier ready) {
+  public ChangeRunner(Pool pool, OutboxWriter outbox, TokenVerifier verifier, BooleanSupplier ready) {
     this.pool = pool;
+    this.outbox = outbox;
     this.verifier = verifier;
     this.ready = ready;
   }
 
-  private record Outcome(Reply reply, boolean replayed) {}
+  private record Outcome(Reply reply, boolean replayed, boolean emitted) {}
 
   /** A request that changes something. */
   public void change(RoutingContext ctx, Function<Change, Future<Reply>> work) {
@@ -61,16 +62,50 @@ public final class ChangeRunner {
           String key = idempotencyKey(ctx);
           return pool.withTransaction(conn -> claim(ctx, conn, principal, key).compose(stored -> {
             if (stored != null) {
-              return Future.succeededFuture(new Outcome(stored, true));
+              return Future.succeededFuture(new Outcome(stored, true, false));
             }
             Change change = new Change(conn, principal);
             return work.apply(change)
                 .compose(reply -> append(conn, change.events())
                     .compose(v -> store(conn, principal, key, reply))
-                    .map(v -> new Outcome(reply, false)));
+                    .map(v -> new Outcome(reply, false, change.emitted())));
           }));
         })
-        .onSuccess(o -> o.reply().send(ctx, o.replayed()))
+        .onSuccess(o -> {
+          if (o.emitted()) {
+            outbox.committed();
+          }
+          o.reply().send(ctx, o.replayed());
+        })
+        .onFailure(err -> JsonErrors.send(ctx, PgErrors.translate(err)));
+  }
+
+  /**
+   * A change whose {@code work} is one writing statement that also writes its own outbox rows (a CTE): without
+   * an {@code Idempotency-Key} it runs on the pool and commits by itself, saving the BEGIN and COMMIT round
+   * trips; with one, it runs in a transaction like any change. Reads to explain a failure may follow it.
+   */
+  public void changeInOneStatement(RoutingContext ctx, Function<Change, Future<Reply>> work) {
+    if (ctx.request().getHeader("Idempotency-Key") != null && ctx.request().method() == HttpMethod.POST) {
+      change(ctx, work);
+      return;
+    }
+    authenticate(ctx)
+        .compose(principal -> {
+          Change change = new Change(pool, principal);
+          return work.apply(change).map(reply -> {
+            if (!change.events().isEmpty()) {
+              throw new IllegalStateException("a one-statement change must write its own outbox rows");
+            }
+            return new Outcome(reply, false, change.emitted());
+          });
+        })
+        .onSuccess(o -> {
+          if (o.emitted()) {
+            outbox.committed();
+          }
+          o.reply().send(ctx, false);
+        })
         .onFailure(err -> JsonErrors.send(ctx, PgErrors.translate(err)));
   }
 

@@ -3,8 +3,12 @@ package io.switchboard.api.http;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** An answer: status, JSON body and, for versioned resources, the version sent as the ETag. */
-public record Reply(int status, JsonObject body, Integer version) {
+/** An answer: status, JSON body (as text) and, for versioned resources, the version sent as the ETag. */
+public record Reply(int status, String body, Integer version) {
+
+  public Reply(int status, JsonObject body, Integer version) {
+    this(status, body.encode(), version);
+  }
 
   public static Reply ok(JsonObject body) {
     return new Reply(200, body, null);
@@ -33,7 +37,7 @@ public record Reply(int status, JsonObject body, Integer version) {
     if (replayed) {
       ctx.response().putHeader("Idempotent-Replayed", "true");
     }
-    ctx.response().end(body.encode());
+    ctx.response().end(body);
   }
 
   public JsonObject toStored() {
@@ -45,6 +49,6 @@ public record Reply(int status, JsonObject body, Integer version) {
   }
 
   public static Reply fromStored(JsonObject stored) {
-    return new Reply(stored.getInteger("status"), stored.getJsonObject("body"), stored.getInteger("version"));
+    return new Reply(stored.getInteger("status"), stored.getString("body"), stored.getInteger("version"));
   }
 }

@@ -35,6 +35,11 @@ public enum OrderStatus {
     };
   }
 
+  /** The statuses this one may follow. */
+  public String[] predecessors() {
+    return Arrays.stream(values()).filter(s -> s.canBecome(this)).map(OrderStatus::wire).toArray(String[]::new);
+  }
+
   public void checkCanBecome(OrderStatus next) {
     if (!canBecome(next)) {
       throw new ApiError(409, "illegal_transition", "an order cannot go from " + wire() + " to " + next.wire());

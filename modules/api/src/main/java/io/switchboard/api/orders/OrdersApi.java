@@ -30,11 +30,13 @@ public final class OrdersApi implements RouteContributor {
 
   private final ChangeRunner runner;
   private final OrderBook book;
+  private final OrderEditEndpoint edits;
   private final int maxBodyBytes;
 
   public OrdersApi(ChangeRunner runner, OrderBook book, int maxBodyBytes) {
     this.runner = runner;
     this.book = book;
+    this.edits = new OrderEditEndpoint(runner, book);
     this.maxBodyBytes = maxBodyBytes;
   }
 
@@ -101,16 +103,12 @@ public final class OrdersApi implements RouteContributor {
   }
 
   private void edit(RoutingContext ctx) {
-    runner.change(ctx, change -> {
-      Integer ifMatch = IfMatch.of(ctx);
-      OrderEdit edit = OrderEdit.parse(JsonBody.of(ctx));
-      return book.edit(change, ctx.pathParam("id"), null, ifMatch, edit).map(o -> versioned(o, 200));
-    });
+    edits.handle(ctx, ctx.pathParam("id"), null, o -> versioned(o, 200));
   }
 
   private void delete(RoutingContext ctx) {
     runner.change(ctx, change -> book.delete(change, ctx.pathParam("id"), null, IfMatch.of(ctx))
-        .map(o -> Reply.ok(new JsonObject().put("id", o.getString("id")).put("deleted", true))));
+        .map(o -> Reply.ok(new JsonObject().put("id", o.id()).put("deleted", true))));
   }
 
   private void pay(RoutingContext ctx) {
@@ -148,6 +146,10 @@ public final class OrdersApi implements RouteContributor {
 
   static Reply versioned(JsonObject order, int status) {
     return new Reply(status, order, order.getInteger("version"));
+  }
+
+  static Reply versioned(OrderSnapshot order, int status) {
+    return new Reply(status, order.json(), order.version());
   }
 
   static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {

@@ -28,12 +28,14 @@ public final class PublishApi implements RouteContributor {
 
   private final Pool pool;
   private final TokenVerifier verifier;
-  private final OutboxWriter outbox = new OutboxWriter();
+  private final OutboxWriter outbox;
   private final int maxBodyBytes;
   private final BooleanSupplier logReady;
 
-  public PublishApi(Pool pool, TokenVerifier verifier, int maxBodyBytes, BooleanSupplier logReady) {
+  public PublishApi(Pool pool, OutboxWriter outbox, TokenVerifier verifier, int maxBodyBytes,
+                    BooleanSupplier logReady) {
     this.pool = pool;
+    this.outbox = outbox;
     this.verifier = verifier;
     this.maxBodyBytes = maxBodyBytes;
     this.logReady = logReady;
@@ -64,6 +66,7 @@ public final class PublishApi implements RouteContributor {
     // The outbox row is the whole change here: one statement is its own transaction, and saves the
     // BEGIN/COMMIT round trips of an explicit one. Domain producers append inside their own transactions.
     return outbox.append(pool, event)
+        .onSuccess(id -> outbox.committed())
         .recover(err -> Future.failedFuture(ApiError.unavailable("the event log is unavailable; retry shortly")));
   }
 

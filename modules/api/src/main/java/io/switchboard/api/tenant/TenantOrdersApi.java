@@ -1,10 +1,11 @@
 package io.switchboard.api.tenant;
 
 import io.switchboard.api.http.ChangeRunner;
-import io.switchboard.api.http.IfMatch;
 import io.switchboard.api.http.JsonBody;
 import io.switchboard.api.http.Reply;
 import io.switchboard.api.orders.OrderBook;
+import io.switchboard.api.orders.OrderEditEndpoint;
+import io.switchboard.core.http.JsonErrors;
 import io.switchboard.core.dialect.Family;
 import io.switchboard.core.dialect.Frame;
 import io.switchboard.core.event.Event;
@@ -37,13 +38,13 @@ public final class TenantOrdersApi implements RouteContributor {
   private static final int PAGE = 500;
 
   private final ChangeRunner runner;
-  private final OrderBook book;
+  private final OrderEditEndpoint edits;
   private final EventLogReader reader;
   private final int maxBodyBytes;
 
   public TenantOrdersApi(ChangeRunner runner, OrderBook book, Pool pool, int maxBodyBytes) {
     this.runner = runner;
-    this.book = book;
+    this.edits = new OrderEditEndpoint(runner, book);
     this.reader = new EventLogReader(pool);
     this.maxBodyBytes = maxBodyBytes;
   }
@@ -56,18 +57,23 @@ public final class TenantOrdersApi implements RouteContributor {
   }
 
   private void update(RoutingContext ctx) {
-    runner.change(ctx, change -> {
-      String tenantId = JsonBody.checkId("tenantId", ctx.pathParam("tenantId"));
-      Integer ifMatch = IfMatch.of(ctx);
-      return book.editForTenant(change, ctx.pathParam("orderId"), tenantId, ifMatch, JsonBody.of(ctx))
-          .map(order -> new Reply(200, new JsonObject()
-              .put("order", order)
-              .put("realtime", new JsonObject()
-                  .put("type", "order_updated")
-                  .put("orderId", order.getString("id"))
-                  .put("timestamp", order.getString("updatedAt"))
-                  .put("updatedBy", order.getString("updatedBy"))),
-              order.getInteger("version")));
+    String tenantId;
+    try {
+      tenantId = JsonBody.checkId("tenantId", ctx.pathParam("tenantId"));
+    } catch (ApiError e) {
+      JsonErrors.send(ctx, e);
+      return;
+    }
+    edits.handle(ctx, ctx.pathParam("orderId"), tenantId, snapshot -> {
+      JsonObject order = snapshot.parse();
+      return new Reply(200, new JsonObject()
+          .put("order", order)
+          .put("realtime", new JsonObject()
+              .put("type", "order_updated")
+              .put("orderId", order.getString("id"))
+              .put("timestamp", order.getString("updatedAt"))
+              .put("updatedBy", order.getString("updatedBy"))),
+          snapshot.version());
     });
   }
 

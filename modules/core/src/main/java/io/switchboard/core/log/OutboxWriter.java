@@ -8,21 +8,46 @@ import io.vertx.sqlclient.Tuple;
 
 /**
  * Where events are born: producers call {@link #append} on the connection of the transaction that makes their
- * domain change, so the event commits or rolls back with it.
+ * domain change, so the event commits or rolls back with it, then {@link #committed} once it has committed.
  *
  * <p>Append last in the transaction, after the domain rows are written: the outbox id then comes after any row
  * lock the change waited for, which is what keeps two changes to the same row in order.
+ *
+ * <p>A writer with a notifier inserts quiet rows and wakes the relay through it (one coalesced NOTIFY per node);
+ * one without lets the table's trigger notify in every transaction, as any other producer's rows do.
  */
 public final class OutboxWriter {
 
-  private static final String INSERT =
-      "INSERT INTO sb_outbox (channels, type, data) VALUES ($1, $2, $3::text::json) RETURNING event_id::text";
+  private static final String INSERT = "INSERT INTO sb_outbox (channels, type, data, quiet)"
+      + " VALUES ($1, $2, $3::text::json, $4) RETURNING event_id::text";
+
+  private final OutboxNotifier notifier;
+
+  private OutboxWriter(OutboxNotifier notifier) {
+    this.notifier = notifier;
+  }
+
+  /** Quiet inserts; {@link #committed} wakes the relay through {@code notifier}. */
+  public static OutboxWriter quiet(OutboxNotifier notifier) {
+    return new OutboxWriter(notifier);
+  }
+
+  /** Every transaction notifies through the trigger (for tests and tools; slower under load). */
+  public static OutboxWriter notifying() {
+    return new OutboxWriter(null);
+  }
 
   /** Returns the event's UUID, which also travels in the event's SSE envelope as {@code eventId}. */
   public Future<String> append(SqlClient tx, NewEvent event) {
     return tx.preparedQuery(INSERT)
-        .execute(Tuple.of(event.channels().toArray(String[]::new), event.type(), event.data()))
+        .execute(Tuple.of(event.channels().toArray(String[]::new), event.type(), event.data(), notifier != null))
         .map(rows -> rows.iterator().next().getString(0));
   }
 
+  /** The transaction that appended has committed: wake the relay. */
+  public void committed() {
+    if (notifier != null) {
+      notifier.poke();
+    }
+  }
 }

@@ -35,7 +35,7 @@ class OutboxRelayTest {
   private Pool pool;
   private SwitchboardConfig config;
   private final ConcurrentLinkedQueue<Event> published = new ConcurrentLinkedQueue<>();
-  private final OutboxWriter outbox = new OutboxWriter();
+  private final OutboxWriter outbox = OutboxWriter.notifying();
 
   @BeforeEach
   void setUp() {

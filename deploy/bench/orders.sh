@@ -29,7 +29,6 @@ psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $SB_LOCAL_DATABASE" >
 "$CLUSTER" up 1 >/dev/null
 TOKEN=$("$CLUSTER" token --sub bench --role service --ttl 2h)
 PIDS=$(cat "$SB_LOCAL_STATE"/pids/*.pid | paste -sd, -)
-PG_PIDS=$(pgrep -d, -u postgres postgres || true)
 
 run() { # label rate seconds json
   "${LOADGEN[@]}" --target orders --nodes http://127.0.0.1:8081 --subscribers 1000 --channels 1000 --rate "$2" \
@@ -37,8 +36,12 @@ run() { # label rate seconds json
     --label "$1" --json "$4" 2>/dev/null
 }
 
+PG_PIDS=""
 log "warm-up ($WARMUP s, not recorded)"
 run warmup 1000 "$WARMUP" /dev/null >/dev/null
+# PostgreSQL's processes once the node's pool and the relay have connected: the CPU of the whole server
+# (backends, WAL writer, checkpointer, autovacuum launcher) is charged to the updates.
+PG_PIDS=$(pgrep -d, -u postgres postgres || true)
 for r in $(seq 1 "$RUNS"); do
   log "run $r/$RUNS: throughput at $FAST/s offered"
   run "throughput" "$FAST" "$DURATION" "$RESULTS"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests and real multi-node clusters (separate JVM processes, real PostgreSQL, nginx).
-# Makes sure what the tests need is there first: a JDK >= 21, PostgreSQL and Redis on 127.0.0.1, nginx.
+# Makes sure what the tests need is there first: a JDK >= 21, PostgreSQL and Redis on 127.0.0.1, nginx, Node.js
+# with the npm eventsource package (the SSE client of the seed-dialect tests).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
@@ -8,6 +9,7 @@ find_jdk
 ensure_postgres
 ensure_redis
 ensure_nginx
+ensure_node
 log "JDK: $JAVA_HOME ($("$JAVA_HOME/bin/java" -version 2>&1 | head -1))"
 cd "$SB_ROOT"
 exec ./mvnw -B -ntp "${@:-verify}"

@@ -30,6 +30,14 @@ find_jdk() {
   export JAVA_HOME="$best"
 }
 
+# Node.js and npm: the seed-dialect tests play the seed documents' pages with the npm eventsource package.
+ensure_node() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    apt_install nodejs npm
+  fi
+  (cd "$SB_ROOT/modules/node/src/test/js" && [[ -d node_modules/eventsource ]] || npm ci --no-audit --no-fund --silent)
+}
+
 apt_install() {
   [[ $EUID -eq 0 ]] || die "need to install $* but not running as root: install it yourself"
   log "installing $* from the OS packages..."

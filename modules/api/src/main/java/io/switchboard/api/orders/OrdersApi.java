@@ -7,7 +7,6 @@ import io.switchboard.api.http.Reply;
 import io.switchboard.core.http.ApiError;
 import io.switchboard.core.http.BoundedBody;
 import io.switchboard.core.http.RouteContributor;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

@@ -57,7 +57,9 @@ pid $STATE/nginx/nginx.pid;
 error_log $LOGS/nginx-error.log warn;
 events { worker_connections 16384; }
 http {
-  access_log $LOGS/nginx-access.log;
+  # The path without its query string: tokens and stream tickets in URLs (?access_token=, ?ticket=) never reach a log.
+  log_format redacted '\$remote_addr [\$time_local] "\$request_method \$uri" \$status \$body_bytes_sent \$request_time';
+  access_log $LOGS/nginx-access.log redacted;
   client_body_temp_path $STATE/nginx/tmp/body;
   proxy_temp_path $STATE/nginx/tmp/proxy;
   fastcgi_temp_path $STATE/nginx/tmp/fastcgi;

@@ -11,6 +11,7 @@ import io.switchboard.core.log.OutboxRelay;
 import io.switchboard.core.log.PgClients;
 import io.switchboard.gateway.Gateway;
 import io.switchboard.gateway.stats.StatsApi;
+import io.switchboard.gateway.tickets.TicketApi;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -66,7 +67,11 @@ final class Node {
   }
 
   private Future<Void> deploy(HazelcastClusterManager clusterManager) {
-    TokenVerifier verifier = new TokenVerifier(vertx, config.auth());
+    // The token keys (PEM files, a JWKS document) are read before anything listens.
+    return TokenVerifier.create(vertx, config.auth()).compose(verifier -> deploy(clusterManager, verifier));
+  }
+
+  private Future<Void> deploy(HazelcastClusterManager clusterManager, TokenVerifier verifier) {
     Pool pool = PgClients.pool(vertx, config.postgres());
     gateway = config.runs(Role.GATEWAY) ? new Gateway(vertx, config, pool, verifier) : null;
     health = new Health(vertx, config, clusterManager, gateway, pool);
@@ -78,6 +83,7 @@ final class Node {
     }
     if (gateway != null || config.runs(Role.API)) {
       routes.add(new StatsApi(vertx, verifier));
+      routes.add(new TicketApi(vertx, verifier));
     }
     if (config.runs(Role.API)) {
       routes.addAll(ApiRole.routes(pool, verifier, config.http().maxBodyBytes(), health::isMigrated));

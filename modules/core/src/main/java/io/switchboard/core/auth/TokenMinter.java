@@ -15,7 +15,7 @@ public final class TokenMinter {
   private final String issuer;
 
   public TokenMinter(Vertx vertx, SwitchboardConfig.Auth config) {
-    this.jwt = JWTAuth.create(vertx, TokenVerifier.options(config));
+    this.jwt = JWTAuth.create(vertx, TokenKeys.of(config, java.util.List.of(), null).options());
     this.issuer = config.issuer();
   }
 

@@ -94,7 +94,11 @@ public final class ConfigLoader {
         new SwitchboardConfig.Auth(
             string("SB_JWT_SECRET", ""),
             string("SB_JWT_ISSUER", ""),
-            duration("SB_JWT_LEEWAY", "30s")),
+            duration("SB_JWT_LEEWAY", "30s"),
+            list(string("SB_JWT_PUBLIC_KEYS", "")),
+            string("SB_JWT_JWKS", ""),
+            duration("SB_JWT_JWKS_REFRESH", "5m"),
+            string("SB_JWT_AUDIENCE", "")),
         new SwitchboardConfig.Sse(
             duration("SB_SSE_HEARTBEAT", "30s"),
             duration("SB_SSE_RETRY", "2s"),

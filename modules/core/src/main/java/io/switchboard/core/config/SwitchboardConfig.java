@@ -34,7 +34,21 @@ public record SwitchboardConfig(
   public record Cluster(boolean enabled, String name, String host, int port, List<String> members,
                         String hazelcastConfig, String eventBusHost, int eventBusPort) {}
 
-  public record Auth(String jwtSecret, String issuer, Duration leeway) {}
+  /**
+   * Token keys: an HS256 secret, PEM public keys (RS256/ES256, detected from the key), and/or a JWKS document (a
+   * file or an http(s) URL, refreshed). At least one is required.
+   */
+  public record Auth(String jwtSecret, String issuer, Duration leeway, List<String> publicKeyFiles, String jwks,
+                     Duration jwksRefresh, String audience) {
+
+    public Auth(String jwtSecret, String issuer, Duration leeway) {
+      this(jwtSecret, issuer, leeway, List.of(), "", Duration.ofMinutes(5), "");
+    }
+
+    public boolean hasKey() {
+      return !jwtSecret.isBlank() || !publicKeyFiles.isEmpty() || !jwks.isBlank();
+    }
+  }
 
   public record Sse(Duration heartbeat, Duration retry, int maxBufferBytes, Duration flushWindow, int maxChannels,
                     int replayPageSize) {}

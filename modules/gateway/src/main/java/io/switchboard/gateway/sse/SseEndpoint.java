@@ -2,6 +2,7 @@ package io.switchboard.gateway.sse;
 
 import io.switchboard.core.auth.BearerTokens;
 import io.switchboard.core.auth.Principal;
+import io.switchboard.core.auth.StreamTickets;
 import io.switchboard.core.dialect.Family;
 import io.switchboard.core.dialect.Naming;
 import io.switchboard.core.auth.TokenVerifier;
@@ -53,6 +54,7 @@ public final class SseEndpoint implements FeedListener {
   private final SwitchboardConfig config;
   private final ChannelIndex index = new ChannelIndex();
   private final SubscriberCounts counts;
+  private final StreamTickets tickets;
   private final List<SseConnection> touched = new ArrayList<>();
   private final String retryHint;
   private final ByteBuf drainHint;
@@ -63,6 +65,7 @@ public final class SseEndpoint implements FeedListener {
                      SwitchboardConfig config, SubscriberCounts counts) {
     this.vertx = vertx;
     this.counts = counts;
+    this.tickets = new StreamTickets(vertx);
     this.context = vertx.getOrCreateContext();
     this.feed = feed;
     this.reader = reader;
@@ -113,10 +116,16 @@ public final class SseEndpoint implements FeedListener {
       return;
     }
     int format = spec.family().format(naming);
+    String ticket = ctx.request().getParam("ticket");
     String token = BearerTokens.of(ctx.request());
-    Future<Principal> principal = spec.requiresToken() || token != null
-        ? verifier.verify(token)
-        : Future.succeededFuture(null);
+    Future<Principal> principal;
+    if (ticket != null) {
+      principal = tickets.redeem(ticket);
+    } else if (spec.requiresToken() || token != null) {
+      principal = verifier.verify(token);
+    } else {
+      principal = Future.succeededFuture(null);
+    }
     ctx.request().pause();
     principal
         .map(p -> {

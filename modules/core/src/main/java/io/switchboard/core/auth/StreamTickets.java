@@ -1,0 +1,53 @@
+package io.switchboard.core.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+
+/**
+ * Stream tickets: a client with a token asks for a ticket and opens its stream with {@code ?ticket=}, so a
+ * long-lived token never sits in a URL (or in a proxy's access log). A ticket is valid for 30 s and once: it lives
+ * in a cluster-wide map with a time-to-live and is redeemed with an atomic remove, on whichever node the stream
+ * lands.
+ */
+public final class StreamTickets {
+
+  public static final Duration VALIDITY = Duration.ofSeconds(30);
+  private static final String MAP = "switchboard.stream-tickets";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Vertx vertx;
+
+  public StreamTickets(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  public Future<String> issue(Principal principal) {
+    byte[] bytes = new byte[24];
+    RANDOM.nextBytes(bytes);
+    String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    JsonObject value = new JsonObject().put("sub", principal.subject()).put("role", principal.role())
+        .put("tenant", principal.tenant());
+    return map().compose(m -> m.put(ticket, value, VALIDITY.toMillis())).map(ticket);
+  }
+
+  /** The principal the ticket was issued to; fails with 401 for an unknown, used or expired ticket. */
+  public Future<Principal> redeem(String ticket) {
+    if (ticket == null || ticket.isBlank() || ticket.length() > 64) {
+      return Future.failedFuture(AuthException.unauthorized("invalid ticket"));
+    }
+    return map().compose(m -> m.remove(ticket)).compose(value -> value == null
+        ? Future.failedFuture(AuthException.unauthorized("unknown, used or expired ticket"))
+        : Future.succeededFuture(new Principal(value.getString("sub"), value.getString("role"),
+            value.getString("tenant"))));
+  }
+
+  private Future<AsyncMap<String, JsonObject>> map() {
+    return vertx.sharedData().getAsyncMap(MAP);
+  }
+}

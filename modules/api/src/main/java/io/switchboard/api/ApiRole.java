@@ -11,6 +11,8 @@ import io.switchboard.api.stock.StockApi;
 import io.switchboard.api.stock.StockLedger;
 import io.switchboard.api.tenant.TenantOrdersApi;
 import io.switchboard.core.auth.TokenVerifier;
+import io.switchboard.core.config.SwitchboardConfig;
+import io.vertx.core.Vertx;
 import io.switchboard.core.http.RouteContributor;
 import io.switchboard.core.log.OutboxNotifier;
 import io.switchboard.core.log.OutboxWriter;
@@ -24,14 +26,18 @@ public final class ApiRole {
 
   private ApiRole() {}
 
-  public static List<RouteContributor> routes(Pool pool, TokenVerifier verifier, int maxBodyBytes,
-                                              BooleanSupplier databaseReady) {
+  public static List<RouteContributor> routes(Vertx vertx, Pool pool, TokenVerifier verifier,
+                                              SwitchboardConfig.Http http, BooleanSupplier databaseReady) {
+    int maxBodyBytes = http.maxBodyBytes();
     OutboxWriter outbox = OutboxWriter.quiet(new OutboxNotifier(pool));
     ChangeRunner runner = new ChangeRunner(pool, outbox, verifier, databaseReady);
+    PublishApi publish = new PublishApi(pool, outbox, verifier, maxBodyBytes, databaseReady, http.publishRate(),
+        http.publishBurst());
+    vertx.setPeriodic(60_000, t -> publish.forgetIdlePublishers());
     StockLedger ledger = new StockLedger();
     OrderBook orders = new OrderBook(ledger);
     return List.of(
-        new PublishApi(pool, outbox, verifier, maxBodyBytes, databaseReady),
+        publish,
         new CatalogApi(runner, maxBodyBytes),
         new StockApi(runner, ledger, maxBodyBytes),
         new OrdersApi(runner, orders, maxBodyBytes),

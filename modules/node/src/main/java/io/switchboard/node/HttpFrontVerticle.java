@@ -7,9 +7,12 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.CorsHandler;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The node's HTTP port. Deployed once per event loop (Vert.x balances the shared port's connections over the
@@ -26,9 +29,26 @@ final class HttpFrontVerticle extends VerticleBase {
     this.contributors = contributors;
   }
 
+  /**
+   * Browsers on the listed origins may call the API and open streams with credentials (the access_token cookie,
+   * EventSource {@code withCredentials}); any other origin gets no CORS headers, so its browser refuses.
+   */
+  static CorsHandler cors(List<String> origins) {
+    return CorsHandler.create()
+        .addOrigins(origins)
+        .allowCredentials(true)
+        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
+        .allowedHeaders(Set.of("Authorization", "Content-Type", "Last-Event-ID", "If-Match", "Idempotency-Key"))
+        .exposedHeaders(Set.of("ETag", "Idempotent-Replayed", "Retry-After"))
+        .maxAgeSeconds(600);
+  }
+
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    if (!config.corsOrigins().isEmpty()) {
+      router.route().handler(cors(config.corsOrigins()));
+    }
     contributors.forEach(c -> c.mount(router));
     router.route().failureHandler(JsonErrors::handle);
     router.errorHandler(404, JsonErrors::handle);

@@ -83,10 +83,10 @@ final class Node {
     }
     if (gateway != null || config.runs(Role.API)) {
       routes.add(new StatsApi(vertx, verifier));
-      routes.add(new TicketApi(vertx, verifier));
+      routes.add(new TicketApi(vertx, verifier, config.sse().ticketTtl()));
     }
     if (config.runs(Role.API)) {
-      routes.addAll(ApiRole.routes(pool, verifier, config.http().maxBodyBytes(), health::isMigrated));
+      routes.addAll(ApiRole.routes(vertx, pool, verifier, config.http(), health::isMigrated));
       IdempotencyKeyExpiry.start(vertx, pool, config.relay().retention(), config.relay().retentionInterval());
     }
 

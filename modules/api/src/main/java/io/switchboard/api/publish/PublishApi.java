@@ -29,16 +29,23 @@ public final class PublishApi implements RouteContributor {
   private final Pool pool;
   private final TokenVerifier verifier;
   private final OutboxWriter outbox;
+  private final PublishRateLimit limit;
   private final int maxBodyBytes;
   private final BooleanSupplier logReady;
 
   public PublishApi(Pool pool, OutboxWriter outbox, TokenVerifier verifier, int maxBodyBytes,
-                    BooleanSupplier logReady) {
+                    BooleanSupplier logReady, int ratePerSecond, int burst) {
+    this.limit = new PublishRateLimit(ratePerSecond, burst);
     this.pool = pool;
     this.outbox = outbox;
     this.verifier = verifier;
     this.maxBodyBytes = maxBodyBytes;
     this.logReady = logReady;
+  }
+
+  /** Forgets the rate-limit buckets of idle publishers; call periodically. */
+  public void forgetIdlePublishers() {
+    limit.forgetIdle();
   }
 
   @Override
@@ -53,6 +60,14 @@ public final class PublishApi implements RouteContributor {
         .compose(principal -> principal.mayPublish()
             ? Future.succeededFuture(principal)
             : Future.failedFuture(AuthException.forbidden("publishing requires role service or admin")))
+        .map(principal -> {
+          long wait = limit.take(principal.subject());
+          if (wait > 0) {
+            ctx.response().putHeader("Retry-After", String.valueOf(wait));
+            throw new ApiError(429, "rate_limited", "too many events from this token; retry after " + wait + " s");
+          }
+          return principal;
+        })
         .map(principal -> PublishRequest.parse(bodyOf(ctx)))
         .compose(this::store)
         .onSuccess(eventId -> sendAccepted(ctx, eventId))

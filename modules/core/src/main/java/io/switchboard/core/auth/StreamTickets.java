@@ -11,20 +11,25 @@ import java.util.Base64;
 
 /**
  * Stream tickets: a client with a token asks for a ticket and opens its stream with {@code ?ticket=}, so a
- * long-lived token never sits in a URL (or in a proxy's access log). A ticket is valid for 30 s and once: it lives
+ * long-lived token never sits in a URL (or in a proxy's access log). A ticket is valid once, for {@code SB_STREAM_TICKET_TTL} (30 s): it lives
  * in a cluster-wide map with a time-to-live and is redeemed with an atomic remove, on whichever node the stream
  * lands.
  */
 public final class StreamTickets {
 
-  public static final Duration VALIDITY = Duration.ofSeconds(30);
   private static final String MAP = "switchboard.stream-tickets";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Vertx vertx;
+  private final Duration validity;
 
-  public StreamTickets(Vertx vertx) {
+  public StreamTickets(Vertx vertx, Duration validity) {
     this.vertx = vertx;
+    this.validity = validity;
+  }
+
+  public Duration validity() {
+    return validity;
   }
 
   public Future<String> issue(Principal principal) {
@@ -33,7 +38,7 @@ public final class StreamTickets {
     String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     JsonObject value = new JsonObject().put("sub", principal.subject()).put("role", principal.role())
         .put("tenant", principal.tenant());
-    return map().compose(m -> m.put(ticket, value, VALIDITY.toMillis())).map(ticket);
+    return map().compose(m -> m.put(ticket, value, validity.toMillis())).map(ticket);
   }
 
   /** The principal the ticket was issued to; fails with 401 for an unknown, used or expired ticket. */

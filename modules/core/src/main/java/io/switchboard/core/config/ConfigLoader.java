@@ -73,7 +73,10 @@ public final class ConfigLoader {
             string("SB_HTTP_HOST", "0.0.0.0"),
             httpPort,
             integer("SB_EVENT_LOOPS", 2 * Runtime.getRuntime().availableProcessors()),
-            integer("SB_HTTP_MAX_BODY_BYTES", 65536)),
+            integer("SB_HTTP_MAX_BODY_BYTES", 65536),
+            list(string("SB_CORS_ORIGINS", "")),
+            integer("SB_PUBLISH_RATE", 1000),
+            integer("SB_PUBLISH_BURST", 2000)),
         new SwitchboardConfig.Postgres(
             string("SB_PG_HOST", "127.0.0.1"),
             integer("SB_PG_PORT", 5432),
@@ -105,7 +108,8 @@ public final class ConfigLoader {
             integer("SB_SSE_MAX_BUFFER_BYTES", 256 * 1024),
             duration("SB_SSE_FLUSH_WINDOW", "0ms"),
             integer("SB_SSE_MAX_CHANNELS", 64),
-            integer("SB_SSE_REPLAY_PAGE_SIZE", 500)),
+            integer("SB_SSE_REPLAY_PAGE_SIZE", 500),
+            duration("SB_STREAM_TICKET_TTL", "30s")),
         new SwitchboardConfig.Feed(
             integer("SB_FEED_MEMORY_EVENTS", 10_000),
             duration("SB_FEED_GAP_CHECK_INTERVAL", "1s"),

@@ -22,7 +22,13 @@ public record SwitchboardConfig(
 
   public enum Role { API, GATEWAY, RELAY }
 
-  public record Http(String host, int port, int eventLoops, int maxBodyBytes) {}
+  /**
+   * {@code corsOrigins}: origins allowed to call the API from a browser (credentials allowed), empty for none;
+   * {@code publishRate}/{@code publishBurst}: events per second and burst per token subject on one node, 0 for
+   * no limit.
+   */
+  public record Http(String host, int port, int eventLoops, int maxBodyBytes, List<String> corsOrigins,
+                     int publishRate, int publishBurst) {}
 
   public record Postgres(String host, int port, String database, String user, String password, int poolSize,
                          Duration reconnectInterval) {
@@ -51,7 +57,7 @@ public record SwitchboardConfig(
   }
 
   public record Sse(Duration heartbeat, Duration retry, int maxBufferBytes, Duration flushWindow, int maxChannels,
-                    int replayPageSize) {}
+                    int replayPageSize, Duration ticketTtl) {}
 
   public record Feed(int memoryEvents, Duration gapCheckInterval, int backfillPageSize) {}
 

@@ -65,7 +65,7 @@ public final class SseEndpoint implements FeedListener {
                      SwitchboardConfig config, SubscriberCounts counts) {
     this.vertx = vertx;
     this.counts = counts;
-    this.tickets = new StreamTickets(vertx);
+    this.tickets = new StreamTickets(vertx, config.sse().ticketTtl());
     this.context = vertx.getOrCreateContext();
     this.feed = feed;
     this.reader = reader;

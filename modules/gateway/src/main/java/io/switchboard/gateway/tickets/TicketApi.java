@@ -18,9 +18,9 @@ public final class TicketApi implements RouteContributor {
   private final TokenVerifier verifier;
   private final StreamTickets tickets;
 
-  public TicketApi(Vertx vertx, TokenVerifier verifier) {
+  public TicketApi(Vertx vertx, TokenVerifier verifier, java.time.Duration validity) {
     this.verifier = verifier;
-    this.tickets = new StreamTickets(vertx);
+    this.tickets = new StreamTickets(vertx, validity);
   }
 
   @Override
@@ -34,7 +34,7 @@ public final class TicketApi implements RouteContributor {
         .onSuccess(ticket -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
             .putHeader("Cache-Control", "no-store")
             .end(new JsonObject().put("ticket", ticket)
-                .put("expiresIn", StreamTickets.VALIDITY.toSeconds()).encode()))
+                .put("expiresIn", tickets.validity().toSeconds()).encode()))
         .onFailure(err -> JsonErrors.send(ctx, err));
   }
 }

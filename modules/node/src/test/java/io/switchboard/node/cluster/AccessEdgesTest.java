@@ -15,8 +15,11 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Where a stream's credentials may come from: a cookie, and single-use tickets redeemed on any node. */
-class TokenSourcesTest {
+/**
+ * The edges of access: where a stream's credentials may come from (a cookie, single-use tickets redeemed on any
+ * node, expiring), which browser origins may call, and how fast one token may publish.
+ */
+class AccessEdgesTest {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(2)).build();
@@ -24,7 +27,8 @@ class TokenSourcesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = TestCluster.start("token-sources", 2, Map.of());
+    cluster = TestCluster.start("access-edges", 2, Map.of("SB_STREAM_TICKET_TTL", "2s",
+        "SB_CORS_ORIGINS", "https://shop.example", "SB_PUBLISH_RATE", "2", "SB_PUBLISH_BURST", "2"));
   }
 
   @AfterAll
@@ -41,7 +45,7 @@ class TokenSourcesTest {
     assertThat(issued.status()).isEqualTo(201);
     assertThat(issued.header("Cache-Control")).isEqualTo("no-store");
     String ticket = issued.json().getString("ticket");
-    assertThat(issued.json().getInteger("expiresIn")).isEqualTo(30);
+    assertThat(issued.json().getInteger("expiresIn")).isEqualTo(2);
 
     String stream = cluster.node(0).url() + "/api/v1/realtime/stream?channel=user:customer-1&ticket=" + ticket;
     assertThat(firstBytes(HttpRequest.newBuilder(URI.create(stream)))).contains("\"type\":\"connected\"");
@@ -66,6 +70,50 @@ class TokenSourcesTest {
     HttpResponse<String> bad = HTTP.send(HttpRequest.newBuilder(URI.create(stream))
         .header("Cookie", "access_token=forged").build(), HttpResponse.BodyHandlers.ofString());
     assertThat(bad.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void an_unused_ticket_expires() throws Exception {
+    String ticket = new ApiClient(cluster.node(0).url(), cluster.customerToken)
+        .post("/api/v1/realtime/tickets", null).json().getString("ticket");
+    Thread.sleep(2_500);
+    HttpResponse<String> late = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.node(1).url()
+        + "/api/v1/realtime/stream?channel=user:customer-1&ticket=" + ticket)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(late.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void only_configured_browser_origins_get_cors_headers_with_credentials() throws Exception {
+    String url = cluster.node(0).url() + "/api/v1/realtime/stream?channel=x";
+    HttpResponse<String> preflight = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        .header("Origin", "https://shop.example")
+        .header("Access-Control-Request-Method", "GET")
+        .header("Access-Control-Request-Headers", "authorization,last-event-id").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(preflight.statusCode()).isIn(200, 204);
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains("https://shop.example");
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Credentials")).contains("true");
+
+    HttpResponse<String> foreign = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.node(0).url()
+        + "/health/live")).header("Origin", "https://evil.example").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(foreign.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+  }
+
+  @Test
+  void a_token_that_publishes_too_fast_gets_429_with_retry_after() throws Exception {
+    java.util.List<Integer> statuses = new java.util.ArrayList<>();
+    HttpResponse<String> last = null;
+    for (int i = 0; i < 4; i++) {
+      last = cluster.publish(cluster.node(0), "rate:limited", "tick", new io.vertx.core.json.JsonObject().put("n", i));
+      statuses.add(last.statusCode());
+    }
+    assertThat(statuses.subList(0, 2)).containsOnly(202);
+    assertThat(statuses).contains(429);
+    assertThat(last.statusCode()).isEqualTo(429);
+    assertThat(last.headers().firstValue("Retry-After")).isPresent();
+    assertThat(last.body()).contains("\"error\":\"rate_limited\"");
   }
 
   private static String firstBytes(HttpRequest.Builder request) throws Exception {

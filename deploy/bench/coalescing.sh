@@ -14,7 +14,7 @@ trap '"$CLUSTER" down >/dev/null 2>&1 || true' EXIT
 
 for w in $WINDOWS; do
   SB_SSE_FLUSH_WINDOW="$w" "$CLUSTER" up 1 >/dev/null
-  token=$("$CLUSTER" token --sub bench --role service)
+  token=$("$CLUSTER" token --sub bench --role service --tenant bench)
   pid=$(cat "$SB_LOCAL_STATE/pids/8081.pid")
   for run in $(seq 0 "$RUNS"); do
     # run 0 only warms the JIT up and is not recorded

@@ -38,7 +38,7 @@ for t in $TARGETS; do
     node) "$SB_ROOT/deploy/bench/node-sse/node-sse.sh" start ;;
   esac
 done
-TOKEN=$("$CLUSTER" token --sub bench --role service --ttl 2h)
+TOKEN=$("$CLUSTER" token --sub bench --role service --tenant bench --ttl 2h)
 
 # Round 0 warms every target up under the same load for $WARMUP s and is not recorded.
 for run in $(seq 0 "$RUNS"); do

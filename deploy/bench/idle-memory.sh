@@ -26,7 +26,7 @@ export -f probe; export JAVA_HOME
 for run in $(seq 1 "$RUNS"); do
   "$CLUSTER" up 1 >/dev/null
   pid=$(cat "$SB_LOCAL_STATE/pids/8081.pid")
-  token=$("$CLUSTER" token --sub idle --role customer)
+  token=$("$CLUSTER" token --sub idle --role dispatcher --tenant bench)
   # Warm the node's paths with a short run, then measure the empty node.
   "$JAVA_HOME/bin/java" -jar "$SB_ROOT/modules/loadgen/target/loadgen.jar" --nodes http://127.0.0.1:8081 \
     --subscribers 200 --channels 20 --rate 0 --duration 1 --warmup 0 --procs 1 --token "$token" >/dev/null 2>&1

@@ -27,7 +27,7 @@ trap '"$CLUSTER" down >/dev/null 2>&1 || true' EXIT
 "$CLUSTER" down >/dev/null 2>&1 || true
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $SB_LOCAL_DATABASE" >/dev/null
 "$CLUSTER" up 1 >/dev/null
-TOKEN=$("$CLUSTER" token --sub bench --role service --ttl 2h)
+TOKEN=$("$CLUSTER" token --sub bench --role service --tenant bench --ttl 2h)
 PIDS=$(cat "$SB_LOCAL_STATE"/pids/*.pid | paste -sd, -)
 
 run() { # label rate seconds json

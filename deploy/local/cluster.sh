@@ -141,7 +141,7 @@ Switchboard is up: $n nodes behind http://127.0.0.1:$LB_PORT (round-robin, no st
   health:  http://127.0.0.1:$LB_PORT/health/ready
   logs:    $LOGS
   tokens:  $0 token --sub me --role service --tenant demo
-  stream:  curl -N "http://127.0.0.1:$LB_PORT/api/v1/realtime/stream?channel=order:123" -H "Authorization: Bearer \$TOKEN"
+  stream:  curl -N "http://127.0.0.1:$LB_PORT/api/v1/realtime/stream?channel=tenant:demo:news" -H "Authorization: Bearer \$TOKEN"
 INFO
 }
 

@@ -1,5 +1,6 @@
 package io.switchboard.gateway;
 
+import io.switchboard.core.access.ChannelAccess;
 import io.switchboard.core.auth.TokenVerifier;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.http.RouteContributor;
@@ -30,6 +31,7 @@ public final class Gateway {
   private final SwitchboardConfig config;
   private final TokenVerifier verifier;
   private final EventLogReader reader;
+  private final ChannelAccess access;
   private final SequencedFeed feed;
   private final List<SseEndpoint> endpoints = new CopyOnWriteArrayList<>();
   private final SubscriberCounts counts = new SubscriberCounts();
@@ -39,6 +41,7 @@ public final class Gateway {
     this.config = config;
     this.verifier = verifier;
     this.reader = new EventLogReader(pool);
+    this.access = new ChannelAccess(pool);
     this.feed = new SequencedFeed(vertx, reader, config.feed());
   }
 
@@ -59,7 +62,7 @@ public final class Gateway {
 
   public RouteContributor routes() {
     return router -> {
-      SseEndpoint endpoint = new SseEndpoint(vertx, feed, reader, verifier, config, counts);
+      SseEndpoint endpoint = new SseEndpoint(vertx, feed, reader, verifier, config, counts, access);
       endpoints.add(endpoint);
       StreamRoutes.mount(router, endpoint);
     };

@@ -8,11 +8,14 @@ import io.vertx.core.buffer.Buffer;
  */
 enum Target {
 
-  /** Switchboard: {@code GET /api/v1/realtime/stream?channel=}, {@code POST /api/v1/events}. */
+  /**
+   * Switchboard: {@code GET /api/v1/realtime/stream?channel=}, {@code POST /api/v1/events}. Free-form channels
+   * live in a tenant's namespace: {@code tenant:bench:<channel>}, with a token of tenant {@code bench}.
+   */
   SWITCHBOARD {
     @Override
     String subscribePath(String channel) {
-      return "/api/v1/realtime/stream?channel=" + channel;
+      return "/api/v1/realtime/stream?channel=tenant:bench:" + channel;
     }
 
     @Override
@@ -22,7 +25,7 @@ enum Target {
 
     @Override
     Buffer publishBody(String channel, long micros, int padding) {
-      return Buffer.buffer("{\"channels\":[\"" + channel + "\"],\"type\":\"bench\",\"data\":{\"t\":" + micros
+      return Buffer.buffer("{\"channels\":[\"tenant:bench:" + channel + "\"],\"type\":\"bench\",\"data\":{\"t\":" + micros
           + pad(padding) + "}}");
     }
   },

@@ -27,7 +27,7 @@ import java.util.UUID;
 public final class OrderBook {
 
   private static final String LOCK = "SELECT status, version, payment_status FROM orders"
-      + " WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant_id = $2) FOR UPDATE";
+      + " WHERE id = $1 AND deleted_at IS NULL AND tenant_id = $2 FOR UPDATE";
   private static final String SNAPSHOT = "SELECT " + OrderSnapshot.COLUMNS + " FROM orders o WHERE o.id = $1";
   private static final String TOUCH = "UPDATE orders o SET version = version + 1, updated_by = $2, updated_at = now()"
       + " WHERE id = $1 RETURNING " + OrderSnapshot.COLUMNS;
@@ -78,14 +78,25 @@ public final class OrderBook {
   record NewOrder(String id, String shopId, String customerId, Map<String, Integer> quantities, String notes,
                   String deliveryAddress) {}
 
+  /**
+   * Locks an order of the token's tenant ({@code tenantScope}, when given, must be that tenant too): another
+   * tenant's order is not found.
+   */
   Future<Locked> lock(Change change, String orderId, String tenantScope) {
-    return change.conn().preparedQuery(LOCK).execute(Tuple.of(orderId, tenantScope)).map(rows -> {
+    String tenant = tenantOf(change, tenantScope);
+    return change.conn().preparedQuery(LOCK).execute(Tuple.of(orderId, tenant)).map(rows -> {
       if (rows.size() == 0) {
         throw new ApiError(404, "not_found", "no such order");
       }
       Row r = rows.iterator().next();
       return new Locked(orderId, OrderStatus.of(r.getString(0)), r.getInteger(1), r.getString(2));
     });
+  }
+
+  /** The tenant a change may touch: the token's, and the path's when the path names one (else nothing matches). */
+  static String tenantOf(Change change, String tenantScope) {
+    String tenant = change.principal().tenant();
+    return tenantScope == null || tenantScope.equals(tenant) ? tenant : "!none";
   }
 
   Future<OrderSnapshot> create(Change change, NewOrder order) {
@@ -100,8 +111,8 @@ public final class OrderBook {
           if (r.getString(1) == null) {
             throw new ApiError(422, "unknown_reference", "no such customer: " + order.customerId());
           }
-          if (!r.getString(0).equals(r.getString(1))) {
-            throw new ApiError(422, "unknown_reference", "the customer and the shop belong to different tenants");
+          if (!r.getString(0).equals(r.getString(1)) || !change.principal().inTenant(r.getString(0))) {
+            throw new ApiError(422, "unknown_reference", "no such shop or customer in this tenant");
           }
           String tenantId = r.getString(0);
           return conn.preparedQuery("SELECT id, product_id, product_name, price, cost FROM variants"
@@ -178,12 +189,12 @@ public final class OrderBook {
             .addBoolean(edit.clearAssignedTo()).addString(edit.assignedTo())
             .addString(edit.deliveryAddress())
             .addString(change.actor())
-            .addString(tenantScope)
+            .addString(tenantOf(change, tenantScope))
             .addInteger(ifMatch)
             .addArrayOfString(next == null ? new String[0] : next.predecessors()))
         .compose(rows -> {
           if (rows.size() == 0) {
-            return whyNotEdited(change, orderId, tenantScope, ifMatch, next);
+            return whyNotEdited(change, orderId, tenantOf(change, tenantScope), ifMatch, next);
           }
           change.wroteOutboxRows();
           return Future.succeededFuture(OrderSnapshot.of(rows.iterator().next(), 1));

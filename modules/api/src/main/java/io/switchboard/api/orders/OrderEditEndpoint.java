@@ -1,5 +1,6 @@
 package io.switchboard.api.orders;
 
+import io.switchboard.api.http.Access;
 import io.switchboard.api.http.Change;
 import io.switchboard.api.http.ChangeRunner;
 import io.switchboard.api.http.IfMatch;
@@ -37,8 +38,10 @@ public final class OrderEditEndpoint {
       JsonErrors.send(ctx, e);
       return;
     }
-    Function<Change, Future<Reply>> work =
-        change -> book.edit(change, orderId, tenantScope, ifMatch, edit).map(answer);
+    Function<Change, Future<Reply>> work = change -> {
+      Access.staff(change.principal());
+      return book.edit(change, orderId, tenantScope, ifMatch, edit).map(answer);
+    };
     if (OrderBook.editsInOneStatement(edit)) {
       runner.changeInOneStatement(ctx, work);
     } else {

@@ -1,9 +1,13 @@
 package io.switchboard.api.orders;
 
+import io.switchboard.api.http.Access;
+import io.switchboard.api.http.Change;
 import io.switchboard.api.http.ChangeRunner;
 import io.switchboard.api.http.IfMatch;
 import io.switchboard.api.http.JsonBody;
 import io.switchboard.api.http.Reply;
+import io.switchboard.core.auth.AuthException;
+import io.switchboard.core.auth.Principal;
 import io.switchboard.core.http.ApiError;
 import io.switchboard.core.http.BoundedBody;
 import io.switchboard.core.http.RouteContributor;
@@ -63,8 +67,13 @@ public final class OrdersApi implements RouteContributor {
         quantities.merge(item.id("variantId"), item.integer("quantity", 1, 1_000_000), Integer::sum);
       }
       String id = body.optionalId("id");
+      Principal p = change.principal();
+      String customerId = body.id("customerId");
+      if (!p.isStaff() && !(p.is(Principal.CUSTOMER) && p.subject().equals(customerId))) {
+        throw AuthException.forbidden("a customer orders for themselves; staff for anyone of their tenant");
+      }
       OrderBook.NewOrder order = new OrderBook.NewOrder(id != null ? id : UUID.randomUUID().toString(),
-          body.id("shopId"), body.id("customerId"), quantities, body.optionalString("notes", 4000),
+          body.id("shopId"), customerId, quantities, body.optionalString("notes", 4000),
           body.optionalString("deliveryAddress", 500));
       return book.create(change, order).map(o -> versioned(o, 201));
     });
@@ -72,8 +81,9 @@ public final class OrdersApi implements RouteContributor {
 
   private void get(RoutingContext ctx) {
     runner.read(ctx, (pool, principal) -> pool.preparedQuery(
-            "SELECT order_json(id)::text FROM orders WHERE id = $1 AND deleted_at IS NULL")
-        .execute(Tuple.of(ctx.pathParam("id")))
+            "SELECT order_json(id)::text FROM orders WHERE id = $1 AND deleted_at IS NULL AND tenant_id = $2"
+                + " AND ($3::text IS NULL OR customer_id = $3)")
+        .execute(Tuple.of(ctx.pathParam("id"), principal.tenant(), ownOnly(principal)))
         .map(rows -> {
           if (rows.size() == 0) {
             throw new ApiError(404, "not_found", "no such order");
@@ -90,9 +100,13 @@ public final class OrdersApi implements RouteContributor {
       }
       int limit = intParam(ctx, "limit", 50, 1, 500);
       int offset = intParam(ctx, "offset", 0, 0, 1_000_000);
+      String tenant = ctx.request().getParam("tenantId");
+      if (tenant != null && !tenant.equals(principal.tenant())) {
+        throw AuthException.forbidden("not allowed in tenant " + tenant);
+      }
+      String customer = ownOnly(principal) != null ? ownOnly(principal) : ctx.request().getParam("customerId");
       return pool.preparedQuery(LIST)
-          .execute(Tuple.of(status, ctx.request().getParam("tenantId"), ctx.request().getParam("shopId"),
-              ctx.request().getParam("customerId"), limit, offset))
+          .execute(Tuple.of(status, principal.tenant(), ctx.request().getParam("shopId"), customer, limit, offset))
           .map(rows -> {
             JsonArray orders = new JsonArray();
             rows.forEach(r -> orders.add(new JsonObject(r.getString(0))));
@@ -105,8 +119,19 @@ public final class OrdersApi implements RouteContributor {
     edits.handle(ctx, ctx.pathParam("id"), null, o -> versioned(o, 200));
   }
 
+  /** A customer sees their own orders only; staff every order of their tenant; others none. */
+  private static String ownOnly(Principal p) {
+    if (p.isStaff()) {
+      return null;
+    }
+    if (p.is(Principal.CUSTOMER)) {
+      return p.subject();
+    }
+    throw AuthException.forbidden("orders are read by their customer and by staff");
+  }
+
   private void delete(RoutingContext ctx) {
-    runner.change(ctx, change -> book.delete(change, ctx.pathParam("id"), null, IfMatch.of(ctx))
+    runner.change(ctx, change -> staff(change).delete(change, ctx.pathParam("id"), null, IfMatch.of(ctx))
         .map(o -> Reply.ok(new JsonObject().put("id", o.id()).put("deleted", true))));
   }
 
@@ -114,7 +139,7 @@ public final class OrdersApi implements RouteContributor {
     runner.change(ctx, change -> {
       JsonBody body = JsonBody.of(ctx);
       boolean paid = "paid".equals(body.oneOf("status", Set.of("paid", "failed")));
-      return book.pay(change, ctx.pathParam("id"), paid, body.has("amount") ? body.money("amount") : null,
+      return staff(change).pay(change, ctx.pathParam("id"), paid, body.has("amount") ? body.money("amount") : null,
               body.optionalString("reason", 500))
           .map(o -> versioned(o, 201));
     });
@@ -123,7 +148,7 @@ public final class OrdersApi implements RouteContributor {
   private void ship(RoutingContext ctx) {
     runner.change(ctx, change -> {
       JsonBody body = JsonBody.of(ctx);
-      return book.ship(change, ctx.pathParam("id"), body.string("trackingNumber", 100),
+      return staff(change).ship(change, ctx.pathParam("id"), body.string("trackingNumber", 100),
               body.string("courierName", 100), body.optionalString("trackingUrl", 2000))
           .map(o -> versioned(o, 201));
     });
@@ -135,12 +160,18 @@ public final class OrdersApi implements RouteContributor {
       if (!body.has("trackingNumber") && !body.has("courierName") && !body.has("trackingUrl")) {
         throw JsonBody.invalid("send trackingNumber, courierName or trackingUrl");
       }
-      return book.track(change, ctx.pathParam("id"), body).map(o -> versioned(o, 200));
+      return staff(change).track(change, ctx.pathParam("id"), body).map(o -> versioned(o, 200));
     });
   }
 
   private void deliver(RoutingContext ctx) {
-    runner.change(ctx, change -> book.deliver(change, ctx.pathParam("id")).map(o -> versioned(o, 200)));
+    runner.change(ctx, change -> staff(change).deliver(change, ctx.pathParam("id")).map(o -> versioned(o, 200)));
+  }
+
+  /** The book, once the change's principal is checked to be staff. */
+  private OrderBook staff(Change change) {
+    Access.staff(change.principal());
+    return book;
   }
 
   static Reply versioned(JsonObject order, int status) {

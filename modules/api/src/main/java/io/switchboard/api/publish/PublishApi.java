@@ -1,5 +1,6 @@
 package io.switchboard.api.publish;
 
+import io.switchboard.core.access.ChannelAccess;
 import io.switchboard.core.auth.AuthException;
 import io.switchboard.core.auth.BearerTokens;
 import io.switchboard.core.auth.TokenVerifier;
@@ -30,12 +31,14 @@ public final class PublishApi implements RouteContributor {
   private final TokenVerifier verifier;
   private final OutboxWriter outbox;
   private final PublishRateLimit limit;
+  private final ChannelAccess access;
   private final int maxBodyBytes;
   private final BooleanSupplier logReady;
 
   public PublishApi(Pool pool, OutboxWriter outbox, TokenVerifier verifier, int maxBodyBytes,
                     BooleanSupplier logReady, int ratePerSecond, int burst) {
     this.limit = new PublishRateLimit(ratePerSecond, burst);
+    this.access = new ChannelAccess(pool);
     this.pool = pool;
     this.outbox = outbox;
     this.verifier = verifier;
@@ -68,7 +71,10 @@ public final class PublishApi implements RouteContributor {
           }
           return principal;
         })
-        .map(principal -> PublishRequest.parse(bodyOf(ctx)))
+        .compose(principal -> {
+          NewEvent event = PublishRequest.parse(bodyOf(ctx));
+          return access.check(principal, event.channels()).map(event);
+        })
         .compose(this::store)
         .onSuccess(eventId -> sendAccepted(ctx, eventId))
         .onFailure(err -> JsonErrors.send(ctx, err));

@@ -1,9 +1,11 @@
 package io.switchboard.api.runs;
 
+import io.switchboard.api.http.Access;
 import io.switchboard.api.http.Change;
 import io.switchboard.api.http.IfMatch;
 import io.switchboard.api.orders.OrderBook;
 import io.switchboard.api.orders.OrderStatus;
+import io.switchboard.core.auth.Principal;
 import io.switchboard.core.dialect.Canonical;
 import io.switchboard.core.http.ApiError;
 import io.vertx.core.Future;
@@ -22,7 +24,8 @@ import java.util.UUID;
  */
 public final class RunBook {
 
-  private static final String LOCK = "SELECT status, version FROM runs WHERE id = $1 FOR UPDATE";
+  private static final String LOCK = "SELECT status, version, driver_id FROM runs WHERE id = $1 AND tenant_id = $2"
+      + " FOR UPDATE";
   private static final String TOUCH =
       "UPDATE runs SET version = version + 1, updated_by = $2, updated_at = now() WHERE id = $1";
 
@@ -34,10 +37,12 @@ public final class RunBook {
 
   record NewStop(String orderId, String address, double lat, double lon) {}
 
-  private record Locked(String id, String status, int version) {}
+  private record Locked(String id, String status, int version, String driver) {}
 
   Future<JsonObject> create(Change change, String id, String tenantId, String name, String driverId,
                             List<NewStop> stops) {
+    Access.staff(change.principal());
+    Access.tenant(change.principal(), tenantId);
     var conn = change.conn();
     List<Tuple> rows = new ArrayList<>();
     int position = 0;
@@ -62,6 +67,7 @@ public final class RunBook {
   }
 
   Future<JsonObject> assign(Change change, String runId, String driverId, Integer ifMatch) {
+    Access.staff(change.principal());
     return lock(change, runId).compose(run -> {
       IfMatch.check(ifMatch, run.version());
       if (!run.status().equals("planned") && !run.status().equals("assigned")) {
@@ -142,13 +148,22 @@ public final class RunBook {
     });
   }
 
+  /**
+   * Locks a run of the token's tenant. Staff may change any of them; a driver only moves its own run along (start,
+   * stops, completion); anyone else, or another tenant's run, finds nothing.
+   */
   private Future<Locked> lock(Change change, String runId) {
-    return change.conn().preparedQuery(LOCK).execute(Tuple.of(runId)).map(rows -> {
+    Principal p = change.principal();
+    return change.conn().preparedQuery(LOCK).execute(Tuple.of(runId, p.tenant())).map(rows -> {
       if (rows.size() == 0) {
         throw new ApiError(404, "not_found", "no such run");
       }
       Row r = rows.iterator().next();
-      return new Locked(runId, r.getString(0), r.getInteger(1));
+      Locked locked = new Locked(runId, r.getString(0), r.getInteger(1), r.getString(2));
+      if (!p.isStaff() && !(p.is(Principal.DRIVER) && p.subject().equals(locked.driver()))) {
+        throw new ApiError(404, "not_found", "no such run");
+      }
+      return locked;
     });
   }
 

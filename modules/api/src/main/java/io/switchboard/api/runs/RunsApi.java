@@ -4,6 +4,7 @@ import io.switchboard.api.http.ChangeRunner;
 import io.switchboard.api.http.IfMatch;
 import io.switchboard.api.http.JsonBody;
 import io.switchboard.api.http.Reply;
+import io.switchboard.core.auth.Principal;
 import io.switchboard.core.http.ApiError;
 import io.switchboard.core.http.BoundedBody;
 import io.switchboard.core.http.RouteContributor;
@@ -71,10 +72,12 @@ public final class RunsApi implements RouteContributor {
   }
 
   private void get(RoutingContext ctx) {
-    runner.read(ctx, (pool, principal) -> pool.preparedQuery("SELECT run_json($1)::text")
-        .execute(Tuple.of(ctx.pathParam("id")))
+    runner.read(ctx, (pool, principal) -> pool.preparedQuery("SELECT run_json(id)::text FROM runs WHERE id = $1"
+            + " AND tenant_id = $2 AND ($3::text IS NULL OR driver_id = $3)")
+        .execute(Tuple.of(ctx.pathParam("id"), principal.tenant(),
+            principal.isStaff() ? null : principal.is(Principal.DRIVER) ? principal.subject() : "!none"))
         .map(rows -> {
-          String json = rows.iterator().next().getString(0);
+          String json = rows.size() == 0 ? null : rows.iterator().next().getString(0);
           if (json == null) {
             throw new ApiError(404, "not_found", "no such run");
           }

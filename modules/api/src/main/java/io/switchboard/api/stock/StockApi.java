@@ -1,5 +1,6 @@
 package io.switchboard.api.stock;
 
+import io.switchboard.api.http.Access;
 import io.switchboard.api.http.ChangeRunner;
 import io.switchboard.api.http.JsonBody;
 import io.switchboard.api.http.Reply;
@@ -36,6 +37,7 @@ public final class StockApi implements RouteContributor {
 
   private void adjust(RoutingContext ctx) {
     runner.change(ctx, change -> {
+      Access.staff(change.principal());
       JsonBody body = JsonBody.of(ctx);
       int delta = body.integer("change", -100_000_000, 100_000_000);
       if (delta == 0) {
@@ -49,6 +51,7 @@ public final class StockApi implements RouteContributor {
 
   private void reserve(RoutingContext ctx) {
     runner.change(ctx, change -> {
+      Access.staff(change.principal());
       JsonBody body = JsonBody.of(ctx);
       int quantity = body.integer("quantity", 1, 1_000_000);
       return ledger.reserve(change, JsonBody.checkId("id", ctx.pathParam("id")), quantity, body.optionalId("orderId"))
@@ -59,6 +62,7 @@ public final class StockApi implements RouteContributor {
 
   private void settle(RoutingContext ctx, boolean commit) {
     runner.change(ctx, change -> {
+      Access.staff(change.principal());
       String id = JsonBody.checkId("id", ctx.pathParam("id"));
       return (commit ? ledger.commit(change, id) : ledger.release(change, id)).map(Reply::ok);
     });

@@ -21,15 +21,16 @@ import java.util.UUID;
 public final class StockLedger {
 
   private static final String RESERVE = "UPDATE variants SET reserved = reserved + $2, updated_at = now()"
-      + " WHERE id = $1 AND stock_quantity - reserved >= $2"
+      + " WHERE id = $1 AND stock_quantity - reserved >= $2 AND shop_id IN (SELECT id FROM shops WHERE tenant_id = $3)"
       + " RETURNING stock_quantity - reserved + $2, low_stock_threshold";
   private static final String ADJUST = "UPDATE variants SET stock_quantity = stock_quantity + $2, updated_at = now()"
-      + " WHERE id = $1 AND stock_quantity + $2 >= reserved"
+      + " WHERE id = $1 AND stock_quantity + $2 >= reserved AND shop_id IN (SELECT id FROM shops WHERE tenant_id = $3)"
       + " RETURNING stock_quantity - reserved - $2, low_stock_threshold";
   private static final String NEW_RESERVATION =
       "INSERT INTO stock_reservations (id, variant_id, order_id, quantity) VALUES ($1, $2, $3, $4)";
-  private static final String SETTLE = "UPDATE stock_reservations SET state = $2, updated_at = now()"
-      + " WHERE id = $1 AND state = 'held' RETURNING variant_id, quantity, order_id";
+  private static final String SETTLE = "UPDATE stock_reservations r SET state = $2, updated_at = now()"
+      + " WHERE r.id = $1 AND r.state = 'held' AND EXISTS (SELECT 1 FROM variants v JOIN shops s ON s.id = v.shop_id"
+      + " WHERE v.id = r.variant_id AND s.tenant_id = $3) RETURNING r.variant_id, r.quantity, r.order_id";
   private static final String APPLY_COMMIT = "UPDATE variants SET stock_quantity = stock_quantity - $2,"
       + " reserved = reserved - $2, updated_at = now() WHERE id = $1";
   private static final String APPLY_RELEASE =
@@ -42,7 +43,8 @@ public final class StockLedger {
   public record Reserved(String reservationId, JsonObject variant) {}
 
   public Future<Reserved> reserve(Change change, String variantId, int quantity, String orderId) {
-    return change.conn().preparedQuery(RESERVE).execute(Tuple.of(variantId, quantity)).compose(rows -> {
+    return change.conn().preparedQuery(RESERVE).execute(Tuple.of(variantId, quantity, tenant(change)))
+        .compose(rows -> {
       if (rows.size() == 0) {
         return missingOr(change, variantId, new ApiError(409, "insufficient_stock",
             "not enough stock of variant " + variantId + " to reserve " + quantity));
@@ -63,7 +65,7 @@ public final class StockLedger {
   }
 
   public Future<JsonObject> adjust(Change change, String variantId, int delta, String reason) {
-    return change.conn().preparedQuery(ADJUST).execute(Tuple.of(variantId, delta)).compose(rows -> {
+    return change.conn().preparedQuery(ADJUST).execute(Tuple.of(variantId, delta, tenant(change))).compose(rows -> {
       if (rows.size() == 0) {
         return missingOr(change, variantId, new ApiError(409, "insufficient_stock",
             "stock of variant " + variantId + " cannot go below what is on hand and reserved"));
@@ -101,10 +103,12 @@ public final class StockLedger {
   }
 
   private Future<JsonObject> settle(Change change, String reservationId, String state, String apply, String type) {
-    return change.conn().preparedQuery(SETTLE).execute(Tuple.of(reservationId, state)).compose(rows -> {
+    return change.conn().preparedQuery(SETTLE).execute(Tuple.of(reservationId, state, tenant(change)))
+        .compose(rows -> {
       if (rows.size() == 0) {
-        return change.conn().preparedQuery("SELECT state FROM stock_reservations WHERE id = $1")
-            .execute(Tuple.of(reservationId))
+        return change.conn().preparedQuery("SELECT r.state FROM stock_reservations r JOIN variants v"
+                + " ON v.id = r.variant_id JOIN shops s ON s.id = v.shop_id WHERE r.id = $1 AND s.tenant_id = $2")
+            .execute(Tuple.of(reservationId, tenant(change)))
             .compose(found -> Future.failedFuture(found.size() == 0
                 ? new ApiError(404, "not_found", "no such reservation")
                 : new ApiError(409, "reservation_not_held",
@@ -125,13 +129,19 @@ public final class StockLedger {
     });
   }
 
+  /** Every stock move is scoped to the token's tenant: another tenant's variant is not found. */
+  private static String tenant(Change change) {
+    return change.principal().tenant();
+  }
+
   private static Future<JsonObject> variant(Change change, String variantId) {
     return change.conn().preparedQuery(VARIANT_JSON).execute(Tuple.of(variantId))
         .map(rows -> new JsonObject(rows.iterator().next().getString(0)));
   }
 
   private static <T> Future<T> missingOr(Change change, String variantId, ApiError otherwise) {
-    return change.conn().preparedQuery("SELECT 1 FROM variants WHERE id = $1").execute(Tuple.of(variantId))
+    return change.conn().preparedQuery("SELECT 1 FROM variants v JOIN shops s ON s.id = v.shop_id"
+            + " WHERE v.id = $1 AND s.tenant_id = $2").execute(Tuple.of(variantId, tenant(change)))
         .compose(rows -> Future.failedFuture(rows.size() == 0
             ? new ApiError(404, "not_found", "no such variant: " + variantId)
             : otherwise));

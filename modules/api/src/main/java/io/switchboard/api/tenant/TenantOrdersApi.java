@@ -1,5 +1,6 @@
 package io.switchboard.api.tenant;
 
+import io.switchboard.api.http.Access;
 import io.switchboard.api.http.ChangeRunner;
 import io.switchboard.api.http.JsonBody;
 import io.switchboard.api.http.Reply;
@@ -84,6 +85,8 @@ public final class TenantOrdersApi implements RouteContributor {
   private void status(RoutingContext ctx) {
     runner.read(ctx, (pool, principal) -> {
       String tenantId = JsonBody.checkId("tenantId", ctx.pathParam("tenantId"));
+      Access.staff(principal);
+      Access.tenant(principal, tenantId);
       List<String> channels = List.of("tenant:" + tenantId + ":orders");
       String since = ctx.request().getParam("since");
       return reader.state().compose(state -> {

@@ -1,9 +1,55 @@
 package io.switchboard.core.auth;
 
-/** Who a verified token speaks for. */
-public record Principal(String subject, String role, String tenant) {
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Who a verified token speaks for: its subject, role and tenant, and the channel patterns its optional
+ * {@code channels} claim grants ({@code *} matches any run of characters, as in Mercure's subscribe claim).
+ */
+public record Principal(String subject, String role, String tenant, List<String> channels) {
+
+  public static final String CUSTOMER = "customer";
+  public static final String DRIVER = "driver";
+  public static final String DISPATCHER = "dispatcher";
+  public static final String ADMIN = "admin";
+  public static final String SERVICE = "service";
+
+  public Principal(String subject, String role, String tenant) {
+    this(subject, role, tenant, List.of());
+  }
+
+  public Principal {
+    tenant = tenant == null ? "" : tenant;
+    channels = channels == null ? List.of() : List.copyOf(channels);
+  }
 
   public boolean mayPublish() {
-    return "service".equals(role) || "admin".equals(role);
+    return SERVICE.equals(role) || ADMIN.equals(role);
+  }
+
+  /** Dispatchers, admins and services see everything in their tenant. */
+  public boolean isStaff() {
+    return DISPATCHER.equals(role) || ADMIN.equals(role) || SERVICE.equals(role);
+  }
+
+  public boolean is(String r) {
+    return r.equals(role);
+  }
+
+  /** In this tenant (a principal without a tenant is in none). */
+  public boolean inTenant(String t) {
+    return !tenant.isEmpty() && tenant.equals(t);
+  }
+
+  /** The {@code channels} claim grants this channel. */
+  public boolean granted(String channel) {
+    for (String pattern : channels) {
+      String regex = Pattern.quote(pattern).replace("*", "\\E.*\\Q");
+      if (channel.matches(regex)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -37,7 +37,7 @@ public final class StreamTickets {
     RANDOM.nextBytes(bytes);
     String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     JsonObject value = new JsonObject().put("sub", principal.subject()).put("role", principal.role())
-        .put("tenant", principal.tenant());
+        .put("tenant", principal.tenant()).put("channels", new io.vertx.core.json.JsonArray(principal.channels()));
     return map().compose(m -> m.put(ticket, value, validity.toMillis())).map(ticket);
   }
 
@@ -49,7 +49,7 @@ public final class StreamTickets {
     return map().compose(m -> m.remove(ticket)).compose(value -> value == null
         ? Future.failedFuture(AuthException.unauthorized("unknown, used or expired ticket"))
         : Future.succeededFuture(new Principal(value.getString("sub"), value.getString("role"),
-            value.getString("tenant"))));
+            value.getString("tenant"), value.getJsonArray("channels").getList())));
   }
 
   private Future<AsyncMap<String, JsonObject>> map() {

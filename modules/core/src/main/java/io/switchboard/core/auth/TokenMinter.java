@@ -20,7 +20,12 @@ public final class TokenMinter {
   }
 
   public String mint(String subject, String role, String tenant, Duration validFor) {
-    JsonObject claims = new JsonObject().put("role", role);
+    return mint(subject, role, tenant, validFor, new JsonObject());
+  }
+
+  /** With extra claims, such as {@code channels} (patterns the token may subscribe to). */
+  public String mint(String subject, String role, String tenant, Duration validFor, JsonObject extra) {
+    JsonObject claims = extra.copy().put("role", role);
     if (tenant != null && !tenant.isBlank()) {
       claims.put("tenant", tenant);
     }

@@ -144,8 +144,16 @@ public final class TokenVerifier {
           if (problem != null) {
             return Future.failedFuture(AuthException.unauthorized(problem));
           }
+          List<String> granted = new ArrayList<>();
+          if (claims.getValue("channels") instanceof JsonArray patterns) {
+            patterns.forEach(p -> {
+              if (p instanceof String s && !s.isBlank()) {
+                granted.add(s);
+              }
+            });
+          }
           Principal principal = new Principal(claims.getString("sub"), claims.getString("role", "customer"),
-              claims.getString("tenant", ""));
+              claims.getString("tenant", ""), granted);
           cache.put(token, principal, claims.getLong("exp") * 1000);
           return Future.succeededFuture(principal);
         });

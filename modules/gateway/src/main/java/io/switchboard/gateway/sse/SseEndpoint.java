@@ -1,5 +1,6 @@
 package io.switchboard.gateway.sse;
 
+import io.switchboard.core.access.ChannelAccess;
 import io.switchboard.core.auth.BearerTokens;
 import io.switchboard.core.auth.Principal;
 import io.switchboard.core.auth.StreamTickets;
@@ -55,6 +56,7 @@ public final class SseEndpoint implements FeedListener {
   private final ChannelIndex index = new ChannelIndex();
   private final SubscriberCounts counts;
   private final StreamTickets tickets;
+  private final ChannelAccess access;
   private final List<SseConnection> touched = new ArrayList<>();
   private final String retryHint;
   private final ByteBuf drainHint;
@@ -62,8 +64,9 @@ public final class SseEndpoint implements FeedListener {
   private long flushTimer = -1;
 
   public SseEndpoint(Vertx vertx, SequencedFeed feed, EventLogReader reader, TokenVerifier verifier,
-                     SwitchboardConfig config, SubscriberCounts counts) {
+                     SwitchboardConfig config, SubscriberCounts counts, ChannelAccess access) {
     this.vertx = vertx;
+    this.access = access;
     this.counts = counts;
     this.tickets = new StreamTickets(vertx, config.sse().ticketTtl());
     this.context = vertx.getOrCreateContext();
@@ -128,10 +131,10 @@ public final class SseEndpoint implements FeedListener {
     }
     ctx.request().pause();
     principal
-        .map(p -> {
+        .compose(p -> {
           List<String> channels = spec.channels().resolve(ctx, p);
           checkChannels(channels);
-          return channels;
+          return access.check(p, channels).map(channels);
         })
         .onSuccess(channels -> {
           ctx.request().resume();

@@ -1,9 +1,11 @@
 package io.switchboard.gateway.stats;
 
+import io.switchboard.core.auth.AuthException;
 import io.switchboard.core.auth.BearerTokens;
 import io.switchboard.core.auth.TokenVerifier;
 import io.switchboard.core.http.JsonErrors;
 import io.switchboard.core.http.RouteContributor;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -28,7 +30,8 @@ public final class StatsApi implements RouteContributor {
 
   private void stats(RoutingContext ctx) {
     verifier.verify(BearerTokens.of(ctx.request()))
-        .compose(p -> board.clusterCounts())
+        .compose(p -> p.isStaff() ? board.clusterCounts()
+            : Future.failedFuture(AuthException.forbidden("subscriber counts are for dispatchers, admins and services")))
         .onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.encode()))
         .onFailure(err -> JsonErrors.send(ctx, err));
   }

@@ -40,14 +40,14 @@ class AccessEdgesTest {
 
   @Test
   void a_ticket_from_one_node_opens_one_stream_on_another_node_once() throws Exception {
-    ApiClient api = new ApiClient(cluster.node(1).url(), cluster.customerToken);
+    ApiClient api = new ApiClient(cluster.node(1).url(), cluster.dispatcherToken);
     ApiClient.Response issued = api.post("/api/v1/realtime/tickets", null);
     assertThat(issued.status()).isEqualTo(201);
     assertThat(issued.header("Cache-Control")).isEqualTo("no-store");
     String ticket = issued.json().getString("ticket");
     assertThat(issued.json().getInteger("expiresIn")).isEqualTo(2);
 
-    String stream = cluster.node(0).url() + "/api/v1/realtime/stream?channel=user:customer-1&ticket=" + ticket;
+    String stream = cluster.node(0).url() + "/api/v1/realtime/stream?channel=tenant:t1:x&ticket=" + ticket;
     assertThat(firstBytes(HttpRequest.newBuilder(URI.create(stream)))).contains("\"type\":\"connected\"");
     HttpResponse<String> again = HTTP.send(HttpRequest.newBuilder(URI.create(stream)).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -64,9 +64,9 @@ class AccessEdgesTest {
 
   @Test
   void the_access_token_cookie_authenticates_a_stream() throws Exception {
-    String stream = cluster.node(0).url() + "/api/v1/realtime/stream?channel=user:customer-1";
+    String stream = cluster.node(0).url() + "/api/v1/realtime/stream?channel=tenant:t1:x";
     assertThat(firstBytes(HttpRequest.newBuilder(URI.create(stream))
-        .header("Cookie", "theme=dark; access_token=" + cluster.customerToken))).contains("\"type\":\"connected\"");
+        .header("Cookie", "theme=dark; access_token=" + cluster.dispatcherToken))).contains("\"type\":\"connected\"");
     HttpResponse<String> bad = HTTP.send(HttpRequest.newBuilder(URI.create(stream))
         .header("Cookie", "access_token=forged").build(), HttpResponse.BodyHandlers.ofString());
     assertThat(bad.statusCode()).isEqualTo(401);
@@ -74,11 +74,11 @@ class AccessEdgesTest {
 
   @Test
   void an_unused_ticket_expires() throws Exception {
-    String ticket = new ApiClient(cluster.node(0).url(), cluster.customerToken)
+    String ticket = new ApiClient(cluster.node(0).url(), cluster.dispatcherToken)
         .post("/api/v1/realtime/tickets", null).json().getString("ticket");
     Thread.sleep(2_500);
     HttpResponse<String> late = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.node(1).url()
-        + "/api/v1/realtime/stream?channel=user:customer-1&ticket=" + ticket)).build(),
+        + "/api/v1/realtime/stream?channel=tenant:t1:x&ticket=" + ticket)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(late.statusCode()).isEqualTo(401);
   }
@@ -106,7 +106,7 @@ class AccessEdgesTest {
     java.util.List<Integer> statuses = new java.util.ArrayList<>();
     HttpResponse<String> last = null;
     for (int i = 0; i < 4; i++) {
-      last = cluster.publish(cluster.node(0), "rate:limited", "tick", new io.vertx.core.json.JsonObject().put("n", i));
+      last = cluster.publish(cluster.node(0), "tenant:t1:rate", "tick", new io.vertx.core.json.JsonObject().put("n", i));
       statuses.add(last.statusCode());
     }
     assertThat(statuses.subList(0, 2)).containsOnly(202);

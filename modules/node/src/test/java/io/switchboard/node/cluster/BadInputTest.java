@@ -82,7 +82,7 @@ class BadInputTest {
 
   @Test
   void publishing_needs_a_valid_token_of_a_publishing_role() throws Exception {
-    String ok = "{\"channels\":[\"a\"],\"type\":\"t\",\"data\":{}}";
+    String ok = "{\"channels\":[\"tenant:t1:a\"],\"type\":\"t\",\"data\":{}}";
     assertJsonError(post("/api/v1/events", null, ok), 401, "unauthorized");
     assertJsonError(post("/api/v1/events", "not.a.token", ok), 401, "unauthorized");
     assertJsonError(post("/api/v1/events", forgedNoneToken(), ok), 401, "unauthorized");

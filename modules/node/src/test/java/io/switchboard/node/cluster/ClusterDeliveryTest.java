@@ -21,11 +21,11 @@ class ClusterDeliveryTest {
   @Test
   void an_event_published_on_one_node_reaches_a_subscriber_on_another() throws Exception {
     try (TestCluster cluster = TestCluster.start("cross-node", 2, Map.of());
-         SseTestClient client = new SseTestClient(List.of(cluster.node(0).url()), "channel=order:123",
-             cluster.customerToken, null)) {
+         SseTestClient client = new SseTestClient(List.of(cluster.node(0).url()), "channel=tenant:t1:order-123",
+             cluster.dispatcherToken, null)) {
       Await.until("subscribed", Duration.ofSeconds(10), () -> client.connections.get() == 1);
 
-      HttpResponse<String> published = cluster.publish(cluster.node(1), "order:123", "order_update",
+      HttpResponse<String> published = cluster.publish(cluster.node(1), "tenant:t1:order-123", "order_update",
           new JsonObject().put("n", 1).put("status", "shipped"));
       assertThat(published.statusCode()).isEqualTo(202);
       String eventId = new JsonObject(published.body()).getString("id");
@@ -44,18 +44,18 @@ class ClusterDeliveryTest {
   @Test
   void an_event_on_several_of_a_clients_channels_arrives_once_and_named_mode_adds_event_lines() throws Exception {
     try (TestCluster cluster = TestCluster.start("multi-channel", 1, Map.of());
-         SseTestClient plain = new SseTestClient(List.of(cluster.node(0).url()), "channel=order:1&channel=run:1",
-             cluster.customerToken, null);
-         SseTestClient named = new SseTestClient(List.of(cluster.node(0).url()), "channels=order:1,run:1&named=true",
-             cluster.customerToken, null)) {
+         SseTestClient plain = new SseTestClient(List.of(cluster.node(0).url()), "channel=tenant:t1:order-1&channel=tenant:t1:run-1",
+             cluster.dispatcherToken, null);
+         SseTestClient named = new SseTestClient(List.of(cluster.node(0).url()), "channels=tenant:t1:order-1,tenant:t1:run-1&named=true",
+             cluster.dispatcherToken, null)) {
       Await.until("subscribed", Duration.ofSeconds(10), () -> cluster.node(0).streams() == 2);
-      String body = new JsonObject().put("channels", List.of("order:1", "run:1")).put("type", "order_update")
+      String body = new JsonObject().put("channels", List.of("tenant:t1:order-1", "tenant:t1:run-1")).put("type", "order_update")
           .put("data", new JsonObject().put("n", 1)).encode();
       assertThat(TestCluster.send(java.net.http.HttpRequest.newBuilder(
               java.net.URI.create(cluster.node(0).url() + "/api/v1/events"))
           .header("Authorization", "Bearer " + cluster.serviceToken)
           .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build()).statusCode()).isEqualTo(202);
-      cluster.publish(cluster.node(0), "run:1", "run_update", new JsonObject().put("n", 2));
+      cluster.publish(cluster.node(0), "tenant:t1:run-1", "run_update", new JsonObject().put("n", 2));
       Await.until("both events", Duration.ofSeconds(10),
           () -> plain.events().size() >= 2 && named.events().size() >= 2);
       Thread.sleep(300);
@@ -71,7 +71,7 @@ class ClusterDeliveryTest {
       throws Exception {
     try (TestCluster cluster = TestCluster.start("stream-failover", 3, Map.of());
          NginxBalancer lb = NginxBalancer.start("stream-failover", cluster.nodes);
-         SseTestClient client = new SseTestClient(List.of(lb.url()), "channel=order:7", cluster.customerToken, null)) {
+         SseTestClient client = new SseTestClient(List.of(lb.url()), "channel=tenant:t1:order-7", cluster.dispatcherToken, null)) {
       Await.until("subscribed", Duration.ofSeconds(10), () -> client.connections.get() == 1);
       Await.until("one node serves the stream", Duration.ofSeconds(10),
           () -> cluster.nodes.stream().filter(n -> n.streams() == 1).count() == 1);
@@ -83,7 +83,7 @@ class ClusterDeliveryTest {
         if (n == 100) {
           serving.kill();
         }
-        HttpResponse<String> r = cluster.publish(publishers.get(n % 2), "order:7", "order_update",
+        HttpResponse<String> r = cluster.publish(publishers.get(n % 2), "tenant:t1:order-7", "order_update",
             new JsonObject().put("n", n));
         if (r.statusCode() == 202) {
           accepted.add(n);
@@ -110,8 +110,8 @@ class ClusterDeliveryTest {
       NodeProcess leader = cluster.nodes.stream().filter(NodeProcess::relayLeader).findFirst().orElseThrow();
       List<NodeProcess> others = cluster.nodes.stream().filter(n -> n != leader).toList();
 
-      try (SseTestClient client = new SseTestClient(List.of(others.get(0).url()), "channel=run:1",
-          cluster.customerToken, null)) {
+      try (SseTestClient client = new SseTestClient(List.of(others.get(0).url()), "channel=tenant:t1:run-1",
+          cluster.dispatcherToken, null)) {
         Await.until("subscribed", Duration.ofSeconds(10), () -> client.connections.get() == 1);
         List<Integer> accepted = new ArrayList<>();
         AtomicBoolean killed = new AtomicBoolean();
@@ -121,7 +121,7 @@ class ClusterDeliveryTest {
             leader.kill();
             killed.set(true);
           }
-          HttpResponse<String> r = cluster.publish(others.get(n % 2), "run:1", "run_update",
+          HttpResponse<String> r = cluster.publish(others.get(n % 2), "tenant:t1:run-1", "run_update",
               new JsonObject().put("n", n));
           if (r.statusCode() == 202) {
             accepted.add(n);
@@ -147,19 +147,19 @@ class ClusterDeliveryTest {
   @Test
   void a_node_stopped_with_sigterm_sends_its_clients_to_another_node_and_exits_cleanly() throws Exception {
     try (TestCluster cluster = TestCluster.start("sigterm", 2, Map.of());
-         SseTestClient client = new SseTestClient(cluster.urls(), "channel=order:9", cluster.customerToken, null)) {
+         SseTestClient client = new SseTestClient(cluster.urls(), "channel=tenant:t1:order-9", cluster.dispatcherToken, null)) {
       Await.until("subscribed", Duration.ofSeconds(10), () -> client.connections.get() == 1);
       NodeProcess serving = cluster.byUrl(client.currentUrl());
       NodeProcess other = cluster.nodes.stream().filter(n -> n != serving).findFirst().orElseThrow();
       for (int n = 0; n < 20; n++) {
-        cluster.publish(other, "order:9", "order_update", new JsonObject().put("n", n));
+        cluster.publish(other, "tenant:t1:order-9", "order_update", new JsonObject().put("n", n));
       }
       Await.until("first events", Duration.ofSeconds(10), () -> client.events().size() == 20);
 
       int exit = serving.terminate(Duration.ofSeconds(20));
       assertThat(exit).as("exit code after SIGTERM").isIn(0, 143);
       for (int n = 20; n < 40; n++) {
-        cluster.publish(other, "order:9", "order_update", new JsonObject().put("n", n));
+        cluster.publish(other, "tenant:t1:order-9", "order_update", new JsonObject().put("n", n));
       }
       Await.until("events after the shutdown", Duration.ofSeconds(15), () -> client.events().size() >= 40);
       assertThat(client.connections.get()).isEqualTo(2);

@@ -5,19 +5,24 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.UUID;
 
-/** A tenant with a shop, a customer and a product variant, created through the API; ids unique per fixture. */
+/**
+ * A tenant with a shop, a customer and a product variant, created through the API by a service of that tenant
+ * (subject {@code publisher}); ids unique per fixture.
+ */
 final class CommerceFixture {
 
   final ApiClient api;
+  final String serviceToken;
   final String tenant;
   final String shop;
   final String customer;
   final String variant;
 
-  CommerceFixture(ApiClient api, String customerId, int stock) throws Exception {
-    this.api = api;
+  CommerceFixture(String baseUrl, String customerId, int stock) throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     tenant = "t-" + suffix;
+    serviceToken = TestCluster.token("publisher", "service", tenant);
+    api = new ApiClient(baseUrl, serviceToken);
     shop = "shop-" + suffix;
     customer = customerId != null ? customerId : "cust-" + suffix;
     variant = "var-" + suffix;
@@ -27,6 +32,11 @@ final class CommerceFixture {
     api.created("/api/v1/shops", new JsonObject().put("id", shop).put("tenantId", tenant).put("name", "Shop"));
     api.created("/api/v1/variants", new JsonObject().put("id", variant).put("shopId", shop)
         .put("productName", "Red roses").put("price", 12.5).put("cost", 4).put("stockQuantity", stock));
+  }
+
+  /** A token of this tenant. */
+  String token(String subject, String role) {
+    return TestCluster.token(subject, role, tenant);
   }
 
   JsonObject order(String id, int quantity) throws Exception {

@@ -44,10 +44,10 @@ class CommerceRulesTest {
 
   @Test
   void fifty_parallel_reservations_for_ten_units_let_exactly_ten_through() throws Exception {
-    CommerceFixture fx = new CommerceFixture(api, null, 10);
+    CommerceFixture fx = new CommerceFixture(cluster.node(0).url(), null, 10);
     List<Callable<Integer>> calls = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      calls.add(() -> api.post("/api/v1/variants/" + fx.variant + "/stock/reservations",
+      calls.add(() -> fx.api.post("/api/v1/variants/" + fx.variant + "/stock/reservations",
           new JsonObject().put("quantity", 1)).status());
     }
     List<Integer> statuses = new ArrayList<>();
@@ -58,7 +58,7 @@ class CommerceRulesTest {
     }
     assertThat(statuses.stream().filter(s -> s == 201).count()).isEqualTo(10);
     assertThat(statuses.stream().filter(s -> s == 409).count()).isEqualTo(40);
-    JsonObject variant = api.get("/api/v1/variants/" + fx.variant).json();
+    JsonObject variant = fx.api.get("/api/v1/variants/" + fx.variant).json();
     assertThat(variant.getInteger("available")).isZero();
     assertThat(variant.getInteger("reserved")).isEqualTo(10);
     assertThat(count("SELECT count(*) FROM sb_outbox o WHERE type = 'stock.reserved' AND 'variant:" + fx.variant
@@ -68,12 +68,12 @@ class CommerceRulesTest {
 
   @Test
   void a_change_that_fails_half_way_emits_nothing_and_changes_nothing() throws Exception {
-    CommerceFixture fx = new CommerceFixture(api, null, 10);
-    JsonObject scarce = api.created("/api/v1/variants", new JsonObject().put("shopId", fx.shop)
+    CommerceFixture fx = new CommerceFixture(cluster.node(0).url(), null, 10);
+    JsonObject scarce = fx.api.created("/api/v1/variants", new JsonObject().put("shopId", fx.shop)
         .put("productName", "Scarce").put("price", 1).put("stockQuantity", 1));
     long eventsBefore = allEvents();
     // The first line reserves fine, the second cannot: the whole order rolls back.
-    ApiClient.Response r = api.post("/api/v1/orders", new JsonObject().put("shopId", fx.shop)
+    ApiClient.Response r = fx.api.post("/api/v1/orders", new JsonObject().put("shopId", fx.shop)
         .put("customerId", fx.customer).put("items", new JsonArray()
             .add(new JsonObject().put("variantId", fx.variant).put("quantity", 3))
             .add(new JsonObject().put("variantId", scarce.getString("id")).put("quantity", 2))));
@@ -81,59 +81,59 @@ class CommerceRulesTest {
     assertThat(r.json().getString("error")).isEqualTo("insufficient_stock");
     Thread.sleep(300);
     assertThat(allEvents()).isEqualTo(eventsBefore);
-    assertThat(api.get("/api/v1/variants/" + fx.variant).json().getInteger("available")).isEqualTo(10);
-    assertThat(api.get("/api/v1/orders?shopId=" + fx.shop).json().getJsonArray("orders")).isEmpty();
+    assertThat(fx.api.get("/api/v1/variants/" + fx.variant).json().getInteger("available")).isEqualTo(10);
+    assertThat(fx.api.get("/api/v1/orders?shopId=" + fx.shop).json().getJsonArray("orders")).isEmpty();
   }
 
   @Test
   void illegal_transitions_are_409_and_change_nothing() throws Exception {
-    CommerceFixture fx = new CommerceFixture(api, null, 10);
+    CommerceFixture fx = new CommerceFixture(cluster.node(0).url(), null, 10);
     String o = "o-" + UUID.randomUUID();
     fx.order(o, 1);
-    ApiClient.Response r = api.patch("/api/v1/orders/" + o, new JsonObject().put("status", "delivered"));
+    ApiClient.Response r = fx.api.patch("/api/v1/orders/" + o, new JsonObject().put("status", "delivered"));
     assertThat(r.status()).isEqualTo(409);
     assertThat(r.json().getString("error")).isEqualTo("illegal_transition");
-    assertThat(api.post("/api/v1/orders/" + o + "/shipment", new JsonObject().put("trackingNumber", "T")
+    assertThat(fx.api.post("/api/v1/orders/" + o + "/shipment", new JsonObject().put("trackingNumber", "T")
         .put("courierName", "C")).status()).isEqualTo(409);
     fx.status(o, "cancelled");
-    assertThat(api.patch("/api/v1/orders/" + o, new JsonObject().put("status", "confirmed")).status()).isEqualTo(409);
-    JsonObject order = api.get("/api/v1/orders/" + o).json();
+    assertThat(fx.api.patch("/api/v1/orders/" + o, new JsonObject().put("status", "confirmed")).status()).isEqualTo(409);
+    JsonObject order = fx.api.get("/api/v1/orders/" + o).json();
     assertThat(order.getString("status")).isEqualTo("cancelled");
     assertThat(order.getInteger("version")).isEqualTo(2);
-    assertThat(api.get("/api/v1/variants/" + fx.variant).json().getInteger("available"))
+    assertThat(fx.api.get("/api/v1/variants/" + fx.variant).json().getInteger("available"))
         .as("cancelling released the reservation").isEqualTo(10);
   }
 
   @Test
   void a_stale_if_match_is_412_so_two_dispatchers_cannot_overwrite_each_other() throws Exception {
-    CommerceFixture fx = new CommerceFixture(api, null, 10);
+    CommerceFixture fx = new CommerceFixture(cluster.node(0).url(), null, 10);
     String o = "o-" + UUID.randomUUID();
     fx.order(o, 1);
-    String etag = api.get("/api/v1/orders/" + o).header("ETag");
+    String etag = fx.api.get("/api/v1/orders/" + o).header("ETag");
     assertThat(etag).isEqualTo("\"1\"");
-    ApiClient.Response first = api.patch("/api/v1/orders/" + o, new JsonObject().put("notes", "first"),
+    ApiClient.Response first = fx.api.patch("/api/v1/orders/" + o, new JsonObject().put("notes", "first"),
         "If-Match", etag);
     assertThat(first.status()).isEqualTo(200);
     assertThat(first.header("ETag")).isEqualTo("\"2\"");
-    ApiClient.Response second = api.put("/api/tenants/" + fx.tenant + "/orders/" + o,
+    ApiClient.Response second = fx.api.put("/api/tenants/" + fx.tenant + "/orders/" + o,
         new JsonObject().put("notes", "second"), "If-Match", etag);
     assertThat(second.status()).isEqualTo(412);
     assertThat(second.json().getString("error")).isEqualTo("precondition_failed");
-    assertThat(api.get("/api/v1/orders/" + o).json().getString("notes")).isEqualTo("first");
+    assertThat(fx.api.get("/api/v1/orders/" + o).json().getString("notes")).isEqualTo("first");
     // Another tenant's path does not reach the order at all.
-    assertThat(api.put("/api/tenants/someone-else/orders/" + o, new JsonObject().put("notes", "x")).status())
+    assertThat(fx.api.put("/api/tenants/someone-else/orders/" + o, new JsonObject().put("notes", "x")).status())
         .isEqualTo(404);
   }
 
   @Test
   void a_replayed_idempotency_key_has_its_first_effect_only_once() throws Exception {
-    CommerceFixture fx = new CommerceFixture(api, null, 10);
+    CommerceFixture fx = new CommerceFixture(cluster.node(0).url(), null, 10);
     JsonObject body = new JsonObject().put("shopId", fx.shop).put("customerId", fx.customer)
         .put("items", new JsonArray().add(new JsonObject().put("variantId", fx.variant).put("quantity", 2)));
     String key = UUID.randomUUID().toString();
     List<Callable<ApiClient.Response>> calls = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      calls.add(() -> api.post("/api/v1/orders", body, "Idempotency-Key", key));
+      calls.add(() -> fx.api.post("/api/v1/orders", body, "Idempotency-Key", key));
     }
     List<ApiClient.Response> answers = new ArrayList<>();
     try (ExecutorService pool = Executors.newFixedThreadPool(5)) {
@@ -144,10 +144,10 @@ class CommerceRulesTest {
     assertThat(answers).extracting(ApiClient.Response::status).containsOnly(201);
     assertThat(answers).extracting(a -> a.json().getString("id")).containsOnly(answers.get(0).json().getString("id"));
     assertThat(answers).filteredOn(a -> "true".equals(a.header("Idempotent-Replayed"))).hasSize(4);
-    assertThat(api.get("/api/v1/orders?shopId=" + fx.shop).json().getJsonArray("orders")).hasSize(1);
-    assertThat(api.get("/api/v1/variants/" + fx.variant).json().getInteger("available")).isEqualTo(8);
+    assertThat(fx.api.get("/api/v1/orders?shopId=" + fx.shop).json().getJsonArray("orders")).hasSize(1);
+    assertThat(fx.api.get("/api/v1/variants/" + fx.variant).json().getInteger("available")).isEqualTo(8);
 
-    ApiClient.Response reused = api.post("/api/v1/orders", body.copy().put("notes", "different"),
+    ApiClient.Response reused = fx.api.post("/api/v1/orders", body.copy().put("notes", "different"),
         "Idempotency-Key", key);
     assertThat(reused.status()).isEqualTo(422);
     assertThat(reused.json().getString("error")).isEqualTo("idempotency_key_reused");
@@ -155,7 +155,7 @@ class CommerceRulesTest {
 
   @Test
   void malformed_requests_get_a_json_error_and_change_nothing() throws Exception {
-    CommerceFixture fx = new CommerceFixture(api, null, 10);
+    CommerceFixture fx = new CommerceFixture(cluster.node(0).url(), null, 10);
     long eventsBefore = allEvents();
     record Case(String method, String path, String body, int status, String error) {}
     String o = "/api/v1/orders";
@@ -189,9 +189,9 @@ class CommerceRulesTest {
             "bad_request"));
     for (Case c : cases) {
       ApiClient.Response r = switch (c.method()) {
-        case "POST" -> api.post(c.path(), c.body());
-        case "PATCH" -> api.patch(c.path(), c.body());
-        default -> api.get(c.path());
+        case "POST" -> fx.api.post(c.path(), c.body());
+        case "PATCH" -> fx.api.patch(c.path(), c.body());
+        default -> fx.api.get(c.path());
       };
       assertThat(r.status()).as(c.method() + " " + c.path() + " " + c.body() + " -> " + r.body())
           .isEqualTo(c.status());
@@ -202,7 +202,7 @@ class CommerceRulesTest {
     assertThat(noToken.status()).isEqualTo(401);
     Thread.sleep(300);
     assertThat(allEvents()).isEqualTo(eventsBefore);
-    assertThat(api.get("/api/v1/variants/" + fx.variant).json().getInteger("stockQuantity")).isEqualTo(10);
+    assertThat(fx.api.get("/api/v1/variants/" + fx.variant).json().getInteger("stockQuantity")).isEqualTo(10);
   }
 
   private static long allEvents() throws Exception {

@@ -21,7 +21,7 @@ class ResumeTest {
         "SB_SSE_REPLAY_PAGE_SIZE", "7"))) {
       List<Long> aIds = new ArrayList<>();
       for (int n = 0; n < 40; n++) {
-        String channel = n % 2 == 0 ? "order:a" : "order:b";
+        String channel = n % 2 == 0 ? "tenant:t1:order-a" : "tenant:t1:order-b";
         cluster.publish(cluster.node(n % 2), channel, "order_update", new JsonObject().put("n", n));
         if (n % 2 == 0) {
           aIds.add(n + 1L);
@@ -30,13 +30,13 @@ class ResumeTest {
       Await.until("all numbered", Duration.ofSeconds(10),
           () -> cluster.node(1).health().getLong("head", 0L) == 40);
 
-      try (SseTestClient fromPg = new SseTestClient(List.of(cluster.node(1).url()), "channel=order:a",
-          cluster.customerToken, "5");
-           SseTestClient fromMemory = new SseTestClient(List.of(cluster.node(0).url()), "channel=order:a&channel=order:b",
-               cluster.customerToken, "37")) {
+      try (SseTestClient fromPg = new SseTestClient(List.of(cluster.node(1).url()), "channel=tenant:t1:order-a",
+          cluster.dispatcherToken, "5");
+           SseTestClient fromMemory = new SseTestClient(List.of(cluster.node(0).url()), "channel=tenant:t1:order-a&channel=tenant:t1:order-b",
+               cluster.dispatcherToken, "37")) {
         Await.until("replayed from PostgreSQL", Duration.ofSeconds(10), () -> fromPg.events().size() >= 17);
         Await.until("replayed from memory", Duration.ofSeconds(10), () -> fromMemory.events().size() >= 3);
-        cluster.publish(cluster.node(0), "order:a", "order_update", new JsonObject().put("n", 40));
+        cluster.publish(cluster.node(0), "tenant:t1:order-a", "order_update", new JsonObject().put("n", 40));
         Await.until("then live", Duration.ofSeconds(10), () -> fromPg.events().size() >= 18);
         Await.until("then live", Duration.ofSeconds(10), () -> fromMemory.events().size() >= 4);
         Thread.sleep(300);
@@ -55,19 +55,19 @@ class ResumeTest {
     try (TestCluster cluster = TestCluster.start("resume-retention", 1, Map.of("SB_EVENT_RETENTION", "1s",
         "SB_RETENTION_INTERVAL", "300ms", "SB_FEED_GAP_CHECK_INTERVAL", "200ms"))) {
       for (int n = 0; n < 5; n++) {
-        cluster.publish(cluster.node(0), "order:r", "order_update", new JsonObject().put("n", n));
+        cluster.publish(cluster.node(0), "tenant:t1:order-r", "order_update", new JsonObject().put("n", n));
       }
       Thread.sleep(3000); // older than retention, purged, and the feed has seen the purge
 
-      try (SseTestClient client = new SseTestClient(List.of(cluster.node(0).url()), "channel=order:r",
-          cluster.customerToken, "2")) {
+      try (SseTestClient client = new SseTestClient(List.of(cluster.node(0).url()), "channel=tenant:t1:order-r",
+          cluster.dispatcherToken, "2")) {
         Await.until("reset", Duration.ofSeconds(10), () -> client.events().size() >= 1);
         SseTestClient.Frame reset = client.events().get(0);
         assertThat(reset.type()).isEqualTo("reset");
         assertThat(reset.id()).isEqualTo("5");
         assertThat(reset.json().getLong("requestedLastEventId")).isEqualTo(2);
 
-        cluster.publish(cluster.node(0), "order:r", "order_update", new JsonObject().put("n", 5));
+        cluster.publish(cluster.node(0), "tenant:t1:order-r", "order_update", new JsonObject().put("n", 5));
         Await.until("live after reset", Duration.ofSeconds(10), () -> client.events().size() >= 2);
         assertThat(client.events().get(1).id()).isEqualTo("6");
       }
@@ -77,10 +77,10 @@ class ResumeTest {
   @Test
   void a_resume_point_that_was_never_issued_gets_a_reset() throws Exception {
     try (TestCluster cluster = TestCluster.start("resume-future", 1, Map.of())) {
-      cluster.publish(cluster.node(0), "order:f", "order_update", new JsonObject().put("n", 0));
+      cluster.publish(cluster.node(0), "tenant:t1:order-f", "order_update", new JsonObject().put("n", 0));
       Await.until("numbered", Duration.ofSeconds(10), () -> cluster.node(0).health().getLong("head", 0L) == 1);
-      try (SseTestClient client = new SseTestClient(List.of(cluster.node(0).url()), "channel=order:f",
-          cluster.customerToken, "999")) {
+      try (SseTestClient client = new SseTestClient(List.of(cluster.node(0).url()), "channel=tenant:t1:order-f",
+          cluster.dispatcherToken, "999")) {
         Await.until("reset", Duration.ofSeconds(10), () -> client.events().size() >= 1);
         assertThat(client.events().get(0).type()).isEqualTo("reset");
         assertThat(client.events().get(0).id()).isEqualTo("1");

@@ -42,15 +42,15 @@ class SeedDialectsTest {
 
   @Test
   void the_shop_public_stream_shows_stock_events_as_the_shop_seed_documents_them() throws Exception {
-    CommerceFixture fx = new CommerceFixture(api, null, 20);
+    CommerceFixture fx = new CommerceFixture(cluster.node(1).url(), null, 20);
     String v = fx.variant;
     try (SeedClient page = SeedClient.open(node1 + "/api/realtime/events?tenant=" + fx.tenant, null,
         "stock_updated", "stock_reserved", "stock_committed", "stock_released")) {
-      assertThat(api.post("/api/v1/variants/" + v + "/stock/adjustments", new JsonObject().put("change", 5)).status())
+      assertThat(fx.api.post("/api/v1/variants/" + v + "/stock/adjustments", new JsonObject().put("change", 5)).status())
           .isEqualTo(200);
       String o1 = "o-" + UUID.randomUUID();
       fx.order(o1, 2);
-      assertThat(api.post("/api/v1/orders/" + o1 + "/payments", new JsonObject().put("status", "paid")).status())
+      assertThat(fx.api.post("/api/v1/orders/" + o1 + "/payments", new JsonObject().put("status", "paid")).status())
           .isEqualTo(201);
       String o2 = "o-" + UUID.randomUUID();
       fx.order(o2, 3);
@@ -83,23 +83,23 @@ class SeedDialectsTest {
 
   @Test
   void the_shop_user_stream_shows_the_users_own_order_payment_and_shipment_events() throws Exception {
-    CommerceFixture fx = new CommerceFixture(api, "customer-1", 20); // the subject of cluster.customerToken
-    CommerceFixture other = new CommerceFixture(api, null, 20);
-    try (SeedClient page = SeedClient.open(node1 + "/api/realtime/events/user", cluster.customerToken,
+    CommerceFixture fx = new CommerceFixture(cluster.node(1).url(), "customer-1", 20); // the subject of cluster.customerToken
+    CommerceFixture other = new CommerceFixture(cluster.node(1).url(), null, 20);
+    try (SeedClient page = SeedClient.open(node1 + "/api/realtime/events/user", fx.token("customer-1", "customer"),
         "order_created", "payment_success", "payment_failed", "order_shipped", "tracking_updated", "order_delivered")) {
       other.order("o-" + UUID.randomUUID(), 1); // someone else's order: never shown
       String o = "o-" + UUID.randomUUID();
       JsonObject created = fx.order(o, 1);
       String number = created.getString("number");
-      api.post("/api/v1/orders/" + o + "/payments", new JsonObject().put("status", "failed").put("reason", "Card declined"));
-      api.post("/api/v1/orders/" + o + "/payments", new JsonObject().put("status", "paid"));
+      fx.api.post("/api/v1/orders/" + o + "/payments", new JsonObject().put("status", "failed").put("reason", "Card declined"));
+      fx.api.post("/api/v1/orders/" + o + "/payments", new JsonObject().put("status", "paid"));
       fx.status(o, "preparing");
       fx.status(o, "ready");
-      assertThat(api.post("/api/v1/orders/" + o + "/shipment", new JsonObject().put("trackingNumber", "TRACK123")
+      assertThat(fx.api.post("/api/v1/orders/" + o + "/shipment", new JsonObject().put("trackingNumber", "TRACK123")
           .put("courierName", "FedEx")).status()).isEqualTo(201);
-      assertThat(api.put("/api/v1/orders/" + o + "/shipment", new JsonObject().put("trackingNumber", "TRACK456")
+      assertThat(fx.api.put("/api/v1/orders/" + o + "/shipment", new JsonObject().put("trackingNumber", "TRACK456")
           .put("courierName", "DHL").put("trackingUrl", "https://dhl.example/TRACK456")).status()).isEqualTo(200);
-      assertThat(api.post("/api/v1/orders/" + o + "/delivery", null).status()).isEqualTo(200);
+      assertThat(fx.api.post("/api/v1/orders/" + o + "/delivery", null).status()).isEqualTo(200);
 
       List<SeedClient.Seen> m = page.await("message", 9);
       assertThat(m).extracting(s -> s.data().getString("type")).containsExactly("connected", "order_created",
@@ -127,52 +127,55 @@ class SeedDialectsTest {
 
   @Test
   void the_delivery_order_run_and_driver_streams_speak_the_delivery_seed() throws Exception {
-    CommerceFixture fx = new CommerceFixture(api, null, 20);
+    CommerceFixture fx = new CommerceFixture(cluster.node(1).url(), null, 20);
     String o = "o-" + UUID.randomUUID();
     String run = "r-" + UUID.randomUUID();
     String driver = "d-" + UUID.randomUUID();
-    api.created("/api/v1/drivers", new JsonObject().put("id", driver).put("tenantId", fx.tenant).put("name", "Dana"));
-    // The seed's first option: the token in the query string, as EventSource cannot send headers.
+    fx.api.created("/api/v1/drivers", new JsonObject().put("id", driver).put("tenantId", fx.tenant).put("name", "Dana"));
+    fx.order(o, 1);
+    // Streams follow what exists: the run is planned before the pages open.
+    JsonObject created = fx.api.created("/api/v1/runs", new JsonObject().put("id", run).put("tenantId", fx.tenant)
+        .put("stops", new JsonArray().add(new JsonObject().put("orderId", o).put("address", "1 King St W")
+            .put("lat", 43.6487).put("lon", -79.3817))));
+    String dispatcher = fx.token("dispatcher-1", "dispatcher");
+    // The seed's first option: the token in the query string, as EventSource cannot send headers. The customer
+    // watches their own order.
     try (SeedClient orderPage = SeedClient.open(node1 + "/api/v1/realtime/orders/" + o + "/stream?token="
-             + cluster.customerToken, null);
-         SeedClient runPage = SeedClient.open(node1 + "/api/v1/realtime/runs/" + run + "/stream",
-             cluster.customerToken);
+             + fx.token(fx.customer, "customer"), null);
+         SeedClient runPage = SeedClient.open(node1 + "/api/v1/realtime/runs/" + run + "/stream", dispatcher);
          SeedClient driverPage = SeedClient.open(node1 + "/api/v1/realtime/drivers/" + driver + "/location",
-             cluster.customerToken)) {
-      fx.order(o, 1);
-      api.post("/api/v1/orders/" + o + "/payments", new JsonObject().put("status", "paid"));
+             dispatcher)) {
+      fx.api.post("/api/v1/orders/" + o + "/payments", new JsonObject().put("status", "paid"));
       fx.status(o, "preparing");
       fx.status(o, "ready");
-      JsonObject created = api.created("/api/v1/runs", new JsonObject().put("id", run).put("tenantId", fx.tenant)
-          .put("stops", new JsonArray().add(new JsonObject().put("orderId", o).put("address", "1 King St W")
-              .put("lat", 43.6487).put("lon", -79.3817))));
       String stop = created.getJsonArray("stops").getJsonObject(0).getString("id");
-      api.post("/api/v1/runs/" + run + "/assign", new JsonObject().put("driverId", driver));
-      api.post("/api/v1/runs/" + run + "/start", null);
-      assertThat(cluster.publish(cluster.node(1), "driver:" + driver, "driver.location", new JsonObject()
-          .put("driverId", driver).put("latitude", 43.6532).put("longitude", -79.3832).put("heading", 180)
-          .put("speed", 45.5)).statusCode()).isEqualTo(202);
-      api.post("/api/v1/runs/" + run + "/stops/" + stop + "/complete", null);
-      assertThat(api.post("/api/v1/runs/" + run + "/complete", null).status()).isEqualTo(200);
+      fx.api.post("/api/v1/runs/" + run + "/assign", new JsonObject().put("driverId", driver));
+      fx.api.post("/api/v1/runs/" + run + "/start", null);
+      assertThat(fx.api.post("/api/v1/events", new JsonObject().put("channels", new JsonArray().add("driver:" + driver))
+          .put("type", "driver.location").put("data", new JsonObject().put("driverId", driver).put("latitude", 43.6532)
+              .put("longitude", -79.3832).put("heading", 180).put("speed", 45.5))).status()).isEqualTo(202);
+      fx.api.post("/api/v1/runs/" + run + "/stops/" + stop + "/complete", null);
+      assertThat(fx.api.post("/api/v1/runs/" + run + "/complete", null).status()).isEqualTo(200);
 
-      List<SeedClient.Seen> orders = orderPage.await("message", 7);
+      List<SeedClient.Seen> orders = orderPage.await("message", 6);
       JsonShape.assertMatches("{\"type\":\"connected\",\"orderId\":\"" + o + "\",\"timestamp\":\"<timestamp>\","
           + "\"lastEventId\":\"<any>\"}", orders.get(0).data());
       for (SeedClient.Seen s : orders.subList(1, orders.size())) {
         JsonShape.assertMatches("{\"type\":\"order_update\",\"orderId\":\"" + o + "\",\"data\":\"<any>\"}", s.data());
       }
+      // Subscribed after the order was created: from CONFIRMED on.
       assertThat(orders.subList(1, orders.size())).extracting(s -> s.data().getJsonObject("data").getString("status"))
-          .containsExactly("PENDING", "CONFIRMED", "PREPARING", "READY", "IN_PROGRESS", "DELIVERED");
-      assertThat(orders.get(6).data().getJsonObject("data").getString("actualArrival")).isNotNull();
+          .containsExactly("CONFIRMED", "PREPARING", "READY", "IN_PROGRESS", "DELIVERED");
+      assertThat(orders.get(5).data().getJsonObject("data").getString("actualArrival")).isNotNull();
 
-      List<SeedClient.Seen> runs = runPage.await("message", 6);
+      List<SeedClient.Seen> runs = runPage.await("message", 5);
       for (SeedClient.Seen s : runs.subList(1, runs.size())) {
         JsonShape.assertMatches("{\"type\":\"run_update\",\"runId\":\"" + run + "\",\"data\":\"<any>\"}", s.data());
       }
       assertThat(runs.subList(1, runs.size())).extracting(s -> {
         JsonObject d = s.data().getJsonObject("data");
         return d.getString("status") + " " + d.getInteger("completedStops") + "/" + d.getInteger("totalStops");
-      }).containsExactly("PLANNED 0/1", "ASSIGNED 0/1", "IN_PROGRESS 0/1", "IN_PROGRESS 1/1", "COMPLETED 1/1");
+      }).containsExactly("ASSIGNED 0/1", "IN_PROGRESS 0/1", "IN_PROGRESS 1/1", "COMPLETED 1/1");
 
       List<SeedClient.Seen> positions = driverPage.await("message", 2);
       JsonShape.assertMatches("{\"type\":\"driver_location\",\"driverId\":\"" + driver + "\",\"location\":"
@@ -183,20 +186,20 @@ class SeedDialectsTest {
 
   @Test
   void the_tenant_stream_and_its_polling_fallback_show_the_same_changes_as_the_florist_seed() throws Exception {
-    CommerceFixture fx = new CommerceFixture(api, null, 20);
+    CommerceFixture fx = new CommerceFixture(cluster.node(1).url(), null, 20);
     String o = "o-" + UUID.randomUUID();
     String start = Instant.now().minusSeconds(1).toString();
     try (SeedClient page = SeedClient.open(node1 + "/api/tenants/" + fx.tenant + "/realtime/orders",
-        cluster.customerToken)) {
-      ApiClient.Response first = api.get("/api/tenants/" + fx.tenant + "/orders/realtime-status");
+        fx.token("florist-456", "dispatcher"))) {
+      ApiClient.Response first = fx.api.get("/api/tenants/" + fx.tenant + "/orders/realtime-status");
       String cursor = first.json().getString("cursor");
       fx.order(o, 1);
-      ApiClient.Response put = api.put("/api/tenants/" + fx.tenant + "/orders/" + o,
+      ApiClient.Response put = fx.api.put("/api/tenants/" + fx.tenant + "/orders/" + o,
           new JsonObject().put("assignedTo", "florist-456").put("notes", "Customer requested pink roses"));
       assertThat(put.status()).isEqualTo(200);
       JsonShape.assertMatches("{\"type\":\"order_updated\",\"orderId\":\"" + o + "\",\"timestamp\":\"<timestamp>\","
           + "\"updatedBy\":\"publisher\"}", put.json().getJsonObject("realtime"));
-      assertThat(api.delete("/api/v1/orders/" + o).status()).isEqualTo(200);
+      assertThat(fx.api.delete("/api/v1/orders/" + o).status()).isEqualTo(200);
 
       List<SeedClient.Seen> m = page.await("message", 4);
       assertThat(m).hasSize(4);
@@ -208,7 +211,7 @@ class SeedDialectsTest {
 
       // The polling fallback, from the cursor of its first answer and from a time: the same three changes.
       for (String since : List.of(cursor, start)) {
-        JsonObject polled = api.get("/api/tenants/" + fx.tenant + "/orders/realtime-status?since=" + since).json();
+        JsonObject polled = fx.api.get("/api/tenants/" + fx.tenant + "/orders/realtime-status?since=" + since).json();
         JsonArray updates = polled.getJsonArray("updates");
         assertThat(updates).hasSize(3);
         for (int i = 0; i < 3; i++) {
@@ -216,7 +219,7 @@ class SeedDialectsTest {
           assertThat(String.valueOf(u.remove("id"))).isEqualTo(m.get(i + 1).lastEventId());
           assertThat(u).isEqualTo(m.get(i + 1).data());
         }
-        JsonObject next = api.get("/api/tenants/" + fx.tenant + "/orders/realtime-status?since="
+        JsonObject next = fx.api.get("/api/tenants/" + fx.tenant + "/orders/realtime-status?since="
             + polled.getString("cursor")).json();
         assertThat(next.getJsonArray("updates")).isEmpty();
       }
@@ -225,12 +228,12 @@ class SeedDialectsTest {
 
   @Test
   void the_seller_dashboard_gets_new_order_low_stock_and_inventory_updates() throws Exception {
-    CommerceFixture fx = new CommerceFixture(api, null, 6); // threshold 5: an order of 2 crosses it
+    CommerceFixture fx = new CommerceFixture(cluster.node(1).url(), null, 6); // threshold 5: an order of 2 crosses it
     try (SeedClient page = SeedClient.open(node1 + "/api/v1/realtime/shops/" + fx.shop + "/dashboard",
-        cluster.serviceToken, "dashboard_update")) {
+        fx.serviceToken, "dashboard_update")) {
       String o = "o-" + UUID.randomUUID();
       fx.order(o, 2);
-      api.post("/api/v1/orders/" + o + "/payments", new JsonObject().put("status", "paid"));
+      fx.api.post("/api/v1/orders/" + o + "/payments", new JsonObject().put("status", "paid"));
 
       List<SeedClient.Seen> updates = page.await("dashboard_update", 3);
       assertThat(updates).hasSize(3);
@@ -250,20 +253,20 @@ class SeedDialectsTest {
 
   @Test
   void every_family_resumes_from_last_event_id_on_the_other_node() throws Exception {
-    CommerceFixture fx = new CommerceFixture(api, null, 20);
+    CommerceFixture fx = new CommerceFixture(cluster.node(1).url(), null, 20);
     String o = "o-" + UUID.randomUUID();
     fx.order(o, 1);
     String before;
-    try (SeedClient page = SeedClient.open(node1 + "/api/v1/realtime/orders/" + o + "/stream", cluster.serviceToken)) {
+    try (SeedClient page = SeedClient.open(node1 + "/api/v1/realtime/orders/" + o + "/stream", fx.serviceToken)) {
       fx.status(o, "cancelled");
       before = page.await("message", 2).get(1).lastEventId();
     }
     fx.order("o-" + UUID.randomUUID(), 1); // another order of the tenant, while nobody listens
-    api.put("/api/tenants/" + fx.tenant + "/orders/" + o, new JsonObject().put("notes", "missed while away"));
+    fx.api.put("/api/tenants/" + fx.tenant + "/orders/" + o, new JsonObject().put("notes", "missed while away"));
     String node2 = cluster.node(1).url();
     for (String path : List.of("/api/v1/realtime/orders/" + o + "/stream",
         "/api/tenants/" + fx.tenant + "/realtime/orders")) {
-      try (SseTestClient resumed = new SseTestClient(List.of(node2), path, cluster.serviceToken, before)) {
+      try (SseTestClient resumed = new SseTestClient(List.of(node2), path, fx.serviceToken, before)) {
         int expected = path.contains("/tenants/") ? 2 : 1;
         Await.until("replay on " + path, Duration.ofSeconds(20), () -> resumed.events().size() >= expected);
         Thread.sleep(300); // nothing more may come
@@ -279,10 +282,17 @@ class SeedDialectsTest {
   void stats_count_the_subscribers_of_every_node() throws Exception {
     Await.until("no streams left from other tests", Duration.ofSeconds(10),
         () -> stats().getInteger("totalClients") == 0);
+    CommerceFixture fx = new CommerceFixture(cluster.node(1).url(), null, 20);
+    fx.order("x1-" + fx.tenant, 1);
+    fx.order("x2-" + fx.tenant, 1);
+    String run = "r9-" + fx.tenant;
+    fx.api.created("/api/v1/runs", new JsonObject().put("id", run).put("tenantId", fx.tenant)
+        .put("stops", new JsonArray().add(new JsonObject().put("orderId", "x1-" + fx.tenant).put("address", "a")
+            .put("lat", 1).put("lon", 1))));
     String node2 = cluster.node(1).url();
-    try (SeedClient a = SeedClient.open(node1 + "/api/v1/realtime/orders/x1/stream", cluster.serviceToken);
-         SeedClient b = SeedClient.open(node2 + "/api/v1/realtime/orders/x2/stream", cluster.serviceToken);
-         SeedClient c = SeedClient.open(node2 + "/api/v1/realtime/runs/r9/stream", cluster.serviceToken)) {
+    try (SeedClient a = SeedClient.open(node1 + "/api/v1/realtime/orders/x1-" + fx.tenant + "/stream", fx.serviceToken);
+         SeedClient b = SeedClient.open(node2 + "/api/v1/realtime/orders/x2-" + fx.tenant + "/stream", fx.serviceToken);
+         SeedClient c = SeedClient.open(node2 + "/api/v1/realtime/runs/" + run + "/stream", fx.serviceToken)) {
       Await.until("counts reach every node", Duration.ofSeconds(10), () -> {
         JsonObject s = stats();
         return s.getInteger("orders") == 2 && s.getInteger("runs") == 1 && s.getInteger("totalClients") == 3

@@ -27,16 +27,16 @@ class SlowConsumerTest {
       slow.setReceiveBufferSize(4096);
       slow.connect(new InetSocketAddress("127.0.0.1", node.httpPort));
       OutputStream out = slow.getOutputStream();
-      out.write(("GET /api/v1/realtime/stream?channel=hot HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-          + cluster.customerToken + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(("GET /api/v1/realtime/stream?channel=tenant:t1:hot HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+          + cluster.dispatcherToken + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
 
-      try (SseTestClient fast = new SseTestClient(List.of(node.url()), "channel=hot", cluster.customerToken, null)) {
+      try (SseTestClient fast = new SseTestClient(List.of(node.url()), "channel=tenant:t1:hot", cluster.dispatcherToken, null)) {
         Await.until("both subscribed", Duration.ofSeconds(10), () -> node.streams() == 2);
         String padding = "x".repeat(4096);
         int total = 1500;
         for (int n = 0; n < total; n++) {
-          cluster.publish(node, "hot", "tick", new JsonObject().put("n", n).put("sentAt", System.currentTimeMillis())
+          cluster.publish(node, "tenant:t1:hot", "tick", new JsonObject().put("n", n).put("sentAt", System.currentTimeMillis())
               .put("padding", padding));
         }
         Await.until("the slow client is cut off", Duration.ofSeconds(20), () -> node.streams() == 1);

@@ -31,10 +31,10 @@ class StartupResilienceTest {
       cluster.node(1).start();
       cluster.awaitReady(2, Duration.ofSeconds(60));
 
-      try (SseTestClient client = new SseTestClient(List.of(first.url()), "channel=order:late",
-          cluster.customerToken, null)) {
+      try (SseTestClient client = new SseTestClient(List.of(first.url()), "channel=tenant:t1:order-late",
+          cluster.dispatcherToken, null)) {
         Await.until("subscribed", Duration.ofSeconds(10), () -> client.connections.get() == 1);
-        assertThat(cluster.publish(cluster.node(1), "order:late", "order_update", new JsonObject().put("n", 1))
+        assertThat(cluster.publish(cluster.node(1), "tenant:t1:order-late", "order_update", new JsonObject().put("n", 1))
             .statusCode()).isEqualTo(202);
         Await.until("delivered across the merged cluster", Duration.ofSeconds(10), () -> client.events().size() == 1);
       }

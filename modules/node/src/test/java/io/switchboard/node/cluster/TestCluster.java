@@ -34,6 +34,8 @@ final class TestCluster implements AutoCloseable {
   final List<NodeProcess> nodes = new ArrayList<>();
   final String serviceToken;
   final String customerToken;
+  /** A dispatcher of tenant t1: may subscribe to every channel of t1, such as tenant:t1:anything. */
+  final String dispatcherToken;
 
   private TestCluster(TestDatabase db) {
     this.db = db;
@@ -43,6 +45,22 @@ final class TestCluster implements AutoCloseable {
           new SwitchboardConfig.Auth(SECRET, "", Duration.ofSeconds(30)));
       serviceToken = minter.mint("publisher", "service", "t1", Duration.ofHours(1));
       customerToken = minter.mint("customer-1", "customer", "t1", Duration.ofHours(1));
+      dispatcherToken = minter.mint("dispatcher-1", "dispatcher", "t1", Duration.ofHours(1));
+    } finally {
+      Await.result(vertx.close());
+    }
+  }
+
+  /** A token of any role and tenant, signed with the cluster's secret. */
+  static String token(String subject, String role, String tenant) {
+    return token(subject, role, tenant, new JsonObject());
+  }
+
+  static String token(String subject, String role, String tenant, JsonObject extraClaims) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return new TokenMinter(vertx, new SwitchboardConfig.Auth(SECRET, "", Duration.ofSeconds(30)))
+          .mint(subject, role, tenant, Duration.ofHours(1), extraClaims);
     } finally {
       Await.result(vertx.close());
     }

@@ -8,6 +8,7 @@ import io.switchboard.core.log.EventLogReader;
 import io.switchboard.gateway.feed.SequencedFeed;
 import io.switchboard.gateway.sse.SseEndpoint;
 import io.switchboard.gateway.sse.StreamRoutes;
+import io.switchboard.gateway.quota.StreamQuota;
 import io.switchboard.gateway.stats.StatsBoard;
 import io.switchboard.gateway.stats.SubscriberCounts;
 import io.vertx.core.Deployable;
@@ -32,6 +33,7 @@ public final class Gateway {
   private final TokenVerifier verifier;
   private final EventLogReader reader;
   private final ChannelAccess access;
+  private final StreamQuota quota;
   private final SequencedFeed feed;
   private final List<SseEndpoint> endpoints = new CopyOnWriteArrayList<>();
   private final SubscriberCounts counts = new SubscriberCounts();
@@ -42,6 +44,8 @@ public final class Gateway {
     this.verifier = verifier;
     this.reader = new EventLogReader(pool);
     this.access = new ChannelAccess(pool);
+    this.quota = new StreamQuota(vertx, config.nodeId(), config.sse().maxStreamsPerUser(),
+        config.sse().streamQuotaTtl(), new StatsBoard(vertx));
     this.feed = new SequencedFeed(vertx, reader, config.feed());
   }
 
@@ -62,7 +66,7 @@ public final class Gateway {
 
   public RouteContributor routes() {
     return router -> {
-      SseEndpoint endpoint = new SseEndpoint(vertx, feed, reader, verifier, config, counts, access);
+      SseEndpoint endpoint = new SseEndpoint(vertx, feed, reader, verifier, config, counts, access, quota);
       endpoints.add(endpoint);
       StreamRoutes.mount(router, endpoint);
     };

@@ -109,7 +109,9 @@ public final class ConfigLoader {
             duration("SB_SSE_FLUSH_WINDOW", "0ms"),
             integer("SB_SSE_MAX_CHANNELS", 64),
             integer("SB_SSE_REPLAY_PAGE_SIZE", 500),
-            duration("SB_STREAM_TICKET_TTL", "30s")),
+            duration("SB_STREAM_TICKET_TTL", "30s"),
+            integer("SB_MAX_STREAMS_PER_USER", 100),
+            duration("SB_STREAM_QUOTA_TTL", "15s")),
         new SwitchboardConfig.Feed(
             integer("SB_FEED_MEMORY_EVENTS", 10_000),
             duration("SB_FEED_GAP_CHECK_INTERVAL", "1s"),

@@ -57,7 +57,7 @@ public record SwitchboardConfig(
   }
 
   public record Sse(Duration heartbeat, Duration retry, int maxBufferBytes, Duration flushWindow, int maxChannels,
-                    int replayPageSize, Duration ticketTtl) {}
+                    int replayPageSize, Duration ticketTtl, int maxStreamsPerUser, Duration streamQuotaTtl) {}
 
   public record Feed(int memoryEvents, Duration gapCheckInterval, int backfillPageSize) {}
 

@@ -23,6 +23,7 @@ final class SseConnection {
   private final RawChannel raw;
   private final List<String> channels;
   private final int format;
+  private final String owner;
   private final int maxBufferBytes;
   private final ArrayDeque<EncodedEvent> held = new ArrayDeque<>();
   private int heldBytes;
@@ -31,11 +32,17 @@ final class SseConnection {
   private boolean closed;
   boolean dirty;
 
-  SseConnection(RawChannel raw, List<String> channels, int format, int maxBufferBytes) {
+  SseConnection(RawChannel raw, List<String> channels, int format, int maxBufferBytes, String owner) {
+    this.owner = owner;
     this.raw = raw;
     this.channels = channels;
     this.format = format;
     this.maxBufferBytes = maxBufferBytes;
+  }
+
+  /** Whose stream this is ({@code tenant/sub}), for the per-user quota; null on anonymous streams. */
+  String owner() {
+    return owner;
   }
 
   List<String> channels() {

@@ -18,6 +18,7 @@ import io.switchboard.gateway.feed.FeedListener;
 import io.switchboard.gateway.feed.FrameEncoder;
 import io.switchboard.gateway.feed.ResumePlan;
 import io.switchboard.gateway.feed.SequencedFeed;
+import io.switchboard.gateway.quota.StreamQuota;
 import io.switchboard.gateway.stats.SubscriberCounts;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -57,6 +58,7 @@ public final class SseEndpoint implements FeedListener {
   private final SubscriberCounts counts;
   private final StreamTickets tickets;
   private final ChannelAccess access;
+  private final StreamQuota quota;
   private final List<SseConnection> touched = new ArrayList<>();
   private final String retryHint;
   private final ByteBuf drainHint;
@@ -64,8 +66,9 @@ public final class SseEndpoint implements FeedListener {
   private long flushTimer = -1;
 
   public SseEndpoint(Vertx vertx, SequencedFeed feed, EventLogReader reader, TokenVerifier verifier,
-                     SwitchboardConfig config, SubscriberCounts counts, ChannelAccess access) {
+                     SwitchboardConfig config, SubscriberCounts counts, ChannelAccess access, StreamQuota quota) {
     this.vertx = vertx;
+    this.quota = quota;
     this.access = access;
     this.counts = counts;
     this.tickets = new StreamTickets(vertx, config.sse().ticketTtl());
@@ -130,15 +133,17 @@ public final class SseEndpoint implements FeedListener {
       principal = Future.succeededFuture(null);
     }
     ctx.request().pause();
+    String[] owner = new String[1];
     principal
         .compose(p -> {
           List<String> channels = spec.channels().resolve(ctx, p);
           checkChannels(channels);
-          return access.check(p, channels).map(channels);
+          owner[0] = p == null ? null : p.tenant() + "/" + p.subject();
+          return access.check(p, channels).compose(v -> quota.acquire(owner[0])).map(channels);
         })
         .onSuccess(channels -> {
           ctx.request().resume();
-          open(ctx, spec.family(), channels, lastEventId, format);
+          open(ctx, spec.family(), channels, lastEventId, format, owner[0]);
         })
         .onFailure(err -> {
           ctx.request().resume();
@@ -146,9 +151,11 @@ public final class SseEndpoint implements FeedListener {
         });
   }
 
-  private void open(RoutingContext ctx, Family family, List<String> channels, Long lastEventId, int format) {
+  private void open(RoutingContext ctx, Family family, List<String> channels, Long lastEventId, int format,
+                    String owner) {
     HttpServerResponse response = ctx.response();
     if (response.closed()) {
+      quota.release(owner);
       return;
     }
     response.setChunked(true)
@@ -158,15 +165,13 @@ public final class SseEndpoint implements FeedListener {
     response.setWriteQueueMaxSize(config.sse().maxBufferBytes());
     response.writeHead();
     SseConnection conn = new SseConnection(RawChannel.of(ctx.request().connection()), List.copyOf(channels), format,
-        config.sse().maxBufferBytes());
+        config.sse().maxBufferBytes(), owner);
     // Register before planning the resume: the plan's head splits what is replayed from what arrives live.
     index.add(conn);
     counts.opened(channels);
     response.closeHandler(v -> {
       conn.markClosed();
-      if (index.remove(conn)) {
-        counts.closed(conn.channels());
-      }
+      remove(conn);
     });
     Map<String, String> params = new LinkedHashMap<>(ctx.pathParams());
     feed.plan(lastEventId, new LinkedHashSet<>(channels))
@@ -293,6 +298,7 @@ public final class SseEndpoint implements FeedListener {
   private void remove(SseConnection conn) {
     if (index.remove(conn)) {
       counts.closed(conn.channels());
+      quota.release(conn.owner());
     }
   }
 

@@ -38,6 +38,11 @@ public final class StatsBoard {
         .onFailure(err -> { })); // the next period tries again
   }
 
+  /** The ids of the nodes whose report is live. */
+  public Future<java.util.Set<String>> nodes() {
+    return map().compose(AsyncMap::keys);
+  }
+
   public Future<JsonObject> clusterCounts() {
     return map().compose(AsyncMap::entries).map(StatsBoard::sum);
   }

@@ -27,8 +27,9 @@ class AccessEdgesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = TestCluster.start("access-edges", 2, Map.of("SB_STREAM_TICKET_TTL", "2s",
-        "SB_CORS_ORIGINS", "https://shop.example", "SB_PUBLISH_RATE", "2", "SB_PUBLISH_BURST", "2"));
+    cluster = TestCluster.start("access-edges", 3, Map.of("SB_STREAM_TICKET_TTL", "2s",
+        "SB_CORS_ORIGINS", "https://shop.example", "SB_PUBLISH_RATE", "2", "SB_PUBLISH_BURST", "2",
+        "SB_MAX_STREAMS_PER_USER", "2", "SB_STREAM_QUOTA_TTL", "3s"));
   }
 
   @AfterAll
@@ -114,6 +115,39 @@ class AccessEdgesTest {
     assertThat(last.statusCode()).isEqualTo(429);
     assertThat(last.headers().firstValue("Retry-After")).isPresent();
     assertThat(last.body()).contains("\"error\":\"rate_limited\"");
+  }
+
+  @Test
+  void a_user_has_at_most_its_streams_across_the_cluster_and_gets_them_back_when_a_node_dies() throws Exception {
+    String token = TestCluster.token("busy-user", "dispatcher", "t1");
+    String path = "/api/v1/realtime/stream?channel=tenant:t1:busy";
+    try (InputStream first = openStream(cluster.node(1).url() + path, token);
+         InputStream second = openStream(cluster.node(2).url() + path, token)) {
+      Thread.sleep(300);
+      HttpResponse<String> third = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.node(1).url() + path))
+          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(third.statusCode()).as("2 streams open on two other nodes").isEqualTo(429);
+      assertThat(third.body()).contains("\"error\":\"too_many_streams\"");
+
+      cluster.node(2).kill(); // SIGKILL: its count is never released, it expires
+      io.switchboard.core.testing.Await.until("the dead node's streams stop counting", Duration.ofSeconds(15), () -> {
+        try {
+          HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.node(1).url() + path))
+              .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
+          r.body().close();
+          return r.statusCode() == 200;
+        } catch (Exception e) {
+          return false;
+        }
+      });
+    }
+  }
+
+  private static InputStream openStream(String url, String token) throws Exception {
+    HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.body();
   }
 
   private static String firstBytes(HttpRequest.Builder request) throws Exception {

@@ -20,8 +20,8 @@ ensure_built
 [[ -f "$SB_ROOT/modules/loadgen/target/loadgen.jar" ]] || (cd "$SB_ROOT" && ./mvnw -q -B -DskipTests install)
 LOADGEN=("$JAVA_HOME/bin/java" -Xmx1g -jar "$SB_ROOT/modules/loadgen/target/loadgen.jar")
 
-# One token holds every benchmark stream: no per-user stream limit here.
-export SB_MAX_STREAMS_PER_USER=0
+# One token and one address hold every benchmark stream: no per-user or per-address stream limit here.
+export SB_MAX_STREAMS_PER_USER=0 SB_MAX_STREAMS_PER_IP=0
 export SB_LOCAL_STATE="$OUT/orders" SB_LOCAL_DATABASE=sb_bench_orders SB_LB_PORT=8090
 export SB_PG_POOL_SIZE="${SB_PG_POOL_SIZE:-16}"
 CLUSTER="$SB_ROOT/deploy/local/cluster.sh"

@@ -8,6 +8,7 @@ import io.switchboard.core.log.EventLogReader;
 import io.switchboard.gateway.feed.SequencedFeed;
 import io.switchboard.gateway.sse.SseEndpoint;
 import io.switchboard.gateway.sse.StreamRoutes;
+import io.switchboard.gateway.quota.ConnectionsPerIp;
 import io.switchboard.gateway.quota.StreamQuota;
 import io.switchboard.gateway.stats.StatsBoard;
 import io.switchboard.gateway.stats.SubscriberCounts;
@@ -34,6 +35,7 @@ public final class Gateway {
   private final EventLogReader reader;
   private final ChannelAccess access;
   private final StreamQuota quota;
+  private final ConnectionsPerIp perIp;
   private final SequencedFeed feed;
   private final List<SseEndpoint> endpoints = new CopyOnWriteArrayList<>();
   private final SubscriberCounts counts = new SubscriberCounts();
@@ -46,6 +48,7 @@ public final class Gateway {
     this.access = new ChannelAccess(pool);
     this.quota = new StreamQuota(vertx, config.nodeId(), config.sse().maxStreamsPerUser(),
         config.sse().streamQuotaTtl(), new StatsBoard(vertx));
+    this.perIp = new ConnectionsPerIp(config.sse().maxStreamsPerIp(), config.sse().trustedProxies());
     this.feed = new SequencedFeed(vertx, reader, config.feed());
   }
 
@@ -66,7 +69,7 @@ public final class Gateway {
 
   public RouteContributor routes() {
     return router -> {
-      SseEndpoint endpoint = new SseEndpoint(vertx, feed, reader, verifier, config, counts, access, quota);
+      SseEndpoint endpoint = new SseEndpoint(vertx, feed, reader, verifier, config, counts, access, quota, perIp);
       endpoints.add(endpoint);
       StreamRoutes.mount(router, endpoint);
     };

@@ -111,7 +111,9 @@ public final class ConfigLoader {
             integer("SB_SSE_REPLAY_PAGE_SIZE", 500),
             duration("SB_STREAM_TICKET_TTL", "30s"),
             integer("SB_MAX_STREAMS_PER_USER", 100),
-            duration("SB_STREAM_QUOTA_TTL", "15s")),
+            duration("SB_STREAM_QUOTA_TTL", "15s"),
+            integer("SB_MAX_STREAMS_PER_IP", 1000),
+            list(string("SB_TRUSTED_PROXIES", "127.0.0.1"))),
         new SwitchboardConfig.Feed(
             integer("SB_FEED_MEMORY_EVENTS", 10_000),
             duration("SB_FEED_GAP_CHECK_INTERVAL", "1s"),

@@ -57,7 +57,8 @@ public record SwitchboardConfig(
   }
 
   public record Sse(Duration heartbeat, Duration retry, int maxBufferBytes, Duration flushWindow, int maxChannels,
-                    int replayPageSize, Duration ticketTtl, int maxStreamsPerUser, Duration streamQuotaTtl) {}
+                    int replayPageSize, Duration ticketTtl, int maxStreamsPerUser, Duration streamQuotaTtl,
+                    int maxStreamsPerIp, List<String> trustedProxies) {}
 
   public record Feed(int memoryEvents, Duration gapCheckInterval, int backfillPageSize) {}
 

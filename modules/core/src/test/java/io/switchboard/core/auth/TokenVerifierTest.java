@@ -126,6 +126,24 @@ class TokenVerifierTest {
   }
 
   @Test
+  void a_jwks_document_is_fetched_from_a_url() throws Exception {
+    String doc = new JsonObject().put("keys", new JsonArray().add(jwk("web-1", rsa))).encode();
+    io.vertx.core.http.HttpServer server = Await.result(vertx.createHttpServer()
+        .requestHandler(req -> req.response().putHeader("Content-Type", "application/json").end(doc))
+        .listen(0, "127.0.0.1"));
+    try {
+      TokenVerifier verifier = verifier(config("", List.of(),
+          "http://127.0.0.1:" + server.actualPort() + "/.well-known/jwks.json", ""));
+      assertThat(subjectOf(verifier, signed("RS256", rsa, "web-1", claims(), new JWTOptions().setExpiresInSeconds(60))))
+          .isEqualTo("u1");
+      assertThat(failureOf(verifier, signed("RS256", rsa2, "web-1", claims(), new JWTOptions().setExpiresInSeconds(60))))
+          .as("signed by another key under the same kid").isInstanceOf(AuthException.class);
+    } finally {
+      Await.result(server.close());
+    }
+  }
+
+  @Test
   void a_node_refuses_to_start_without_any_key() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> TokenVerifier.requireKey(config("", List.of(), "", "")))
         .isInstanceOf(IllegalStateException.class);

@@ -24,6 +24,7 @@ final class SseConnection {
   private final List<String> channels;
   private final int format;
   private final String owner;
+  private final String client;
   private final int maxBufferBytes;
   private final ArrayDeque<EncodedEvent> held = new ArrayDeque<>();
   private int heldBytes;
@@ -32,8 +33,10 @@ final class SseConnection {
   private boolean closed;
   boolean dirty;
 
-  SseConnection(RawChannel raw, List<String> channels, int format, int maxBufferBytes, String owner) {
+  SseConnection(RawChannel raw, List<String> channels, int format, int maxBufferBytes, String owner,
+                String client) {
     this.owner = owner;
+    this.client = client;
     this.raw = raw;
     this.channels = channels;
     this.format = format;
@@ -43,6 +46,11 @@ final class SseConnection {
   /** Whose stream this is ({@code tenant/sub}), for the per-user quota; null on anonymous streams. */
   String owner() {
     return owner;
+  }
+
+  /** The client address this stream counts against. */
+  String client() {
+    return client;
   }
 
   List<String> channels() {

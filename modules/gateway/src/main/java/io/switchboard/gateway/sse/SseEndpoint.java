@@ -18,6 +18,7 @@ import io.switchboard.gateway.feed.FeedListener;
 import io.switchboard.gateway.feed.FrameEncoder;
 import io.switchboard.gateway.feed.ResumePlan;
 import io.switchboard.gateway.feed.SequencedFeed;
+import io.switchboard.gateway.quota.ConnectionsPerIp;
 import io.switchboard.gateway.quota.StreamQuota;
 import io.switchboard.gateway.stats.SubscriberCounts;
 import io.vertx.core.Context;
@@ -59,6 +60,7 @@ public final class SseEndpoint implements FeedListener {
   private final StreamTickets tickets;
   private final ChannelAccess access;
   private final StreamQuota quota;
+  private final ConnectionsPerIp perIp;
   private final List<SseConnection> touched = new ArrayList<>();
   private final String retryHint;
   private final ByteBuf drainHint;
@@ -66,8 +68,10 @@ public final class SseEndpoint implements FeedListener {
   private long flushTimer = -1;
 
   public SseEndpoint(Vertx vertx, SequencedFeed feed, EventLogReader reader, TokenVerifier verifier,
-                     SwitchboardConfig config, SubscriberCounts counts, ChannelAccess access, StreamQuota quota) {
+                     SwitchboardConfig config, SubscriberCounts counts, ChannelAccess access, StreamQuota quota,
+                     ConnectionsPerIp perIp) {
     this.vertx = vertx;
+    this.perIp = perIp;
     this.quota = quota;
     this.access = access;
     this.counts = counts;
@@ -134,6 +138,14 @@ public final class SseEndpoint implements FeedListener {
     }
     ctx.request().pause();
     String[] owner = new String[1];
+    String client = perIp.clientOf(ctx.request());
+    try {
+      perIp.acquire(client);
+    } catch (ApiError e) {
+      ctx.request().resume();
+      JsonErrors.send(ctx, e);
+      return;
+    }
     principal
         .compose(p -> {
           List<String> channels = spec.channels().resolve(ctx, p);
@@ -143,19 +155,21 @@ public final class SseEndpoint implements FeedListener {
         })
         .onSuccess(channels -> {
           ctx.request().resume();
-          open(ctx, spec.family(), channels, lastEventId, format, owner[0]);
+          open(ctx, spec.family(), channels, lastEventId, format, owner[0], client);
         })
         .onFailure(err -> {
+          perIp.release(client);
           ctx.request().resume();
           JsonErrors.send(ctx, err);
         });
   }
 
   private void open(RoutingContext ctx, Family family, List<String> channels, Long lastEventId, int format,
-                    String owner) {
+                    String owner, String client) {
     HttpServerResponse response = ctx.response();
     if (response.closed()) {
       quota.release(owner);
+      perIp.release(client);
       return;
     }
     response.setChunked(true)
@@ -165,7 +179,7 @@ public final class SseEndpoint implements FeedListener {
     response.setWriteQueueMaxSize(config.sse().maxBufferBytes());
     response.writeHead();
     SseConnection conn = new SseConnection(RawChannel.of(ctx.request().connection()), List.copyOf(channels), format,
-        config.sse().maxBufferBytes(), owner);
+        config.sse().maxBufferBytes(), owner, client);
     // Register before planning the resume: the plan's head splits what is replayed from what arrives live.
     index.add(conn);
     counts.opened(channels);
@@ -299,6 +313,7 @@ public final class SseEndpoint implements FeedListener {
     if (index.remove(conn)) {
       counts.closed(conn.channels());
       quota.release(conn.owner());
+      perIp.release(conn.client());
     }
   }
 

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,7 +30,7 @@ class AccessEdgesTest {
   static void start() throws Exception {
     cluster = TestCluster.start("access-edges", 3, Map.of("SB_STREAM_TICKET_TTL", "2s",
         "SB_CORS_ORIGINS", "https://shop.example", "SB_PUBLISH_RATE", "2", "SB_PUBLISH_BURST", "2",
-        "SB_MAX_STREAMS_PER_USER", "2", "SB_STREAM_QUOTA_TTL", "3s"));
+        "SB_MAX_STREAMS_PER_USER", "2", "SB_STREAM_QUOTA_TTL", "3s", "SB_MAX_STREAMS_PER_IP", "3"));
   }
 
   @AfterAll
@@ -141,6 +142,42 @@ class AccessEdgesTest {
         }
       });
     }
+  }
+
+  @Test
+  void a_client_address_has_at_most_its_streams_on_a_node_even_behind_the_balancer() throws Exception {
+    String path = cluster.node(0).url() + "/api/v1/realtime/stream?channel=tenant:t1:ip";
+    List<InputStream> open = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        open.add(openStream(path, TestCluster.token("ip-user-" + i, "dispatcher", "t1"), "198.51.100.1"));
+      }
+      String token = TestCluster.token("ip-user-9", "dispatcher", "t1");
+      assertThat(status(path, token, "198.51.100.1")).isEqualTo(429);
+      assertThat(status(path, token, "203.0.113.5, 198.51.100.1"))
+          .as("hops a client prepends do not change who it is").isEqualTo(429);
+      open.add(openStream(path, token, "198.51.100.2"));
+    } finally {
+      for (InputStream in : open) {
+        in.close();
+      }
+    }
+  }
+
+  private static int status(String url, String token, String forwardedFor) throws Exception {
+    HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+        .header("Authorization", "Bearer " + token).header("X-Forwarded-For", forwardedFor).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    r.body().close();
+    return r.statusCode();
+  }
+
+  private static InputStream openStream(String url, String token, String forwardedFor) throws Exception {
+    HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+        .header("Authorization", "Bearer " + token).header("X-Forwarded-For", forwardedFor).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.body();
   }
 
   private static InputStream openStream(String url, String token) throws Exception {

@@ -59,12 +59,16 @@ public final class StreamQuota {
         for (int i = 0; i < all.size(); i++) {
           elsewhere += all.<Integer>resultAt(i);
         }
-        AtomicInteger mine = local.computeIfAbsent(user, k -> new AtomicInteger());
-        if (elsewhere + mine.get() >= maxPerUser) {
-          return Future.failedFuture(new ApiError(429, "too_many_streams",
-              "at most " + maxPerUser + " concurrent streams per user; close one first"));
+        int now;
+        // The count and its map entry change together (two event loops share this node's counts).
+        synchronized (local) {
+          AtomicInteger mine = local.computeIfAbsent(user, k -> new AtomicInteger());
+          if (elsewhere + mine.get() >= maxPerUser) {
+            return Future.failedFuture(new ApiError(429, "too_many_streams",
+                "at most " + maxPerUser + " concurrent streams per user; close one first"));
+          }
+          now = mine.incrementAndGet();
         }
-        int now = mine.incrementAndGet();
         return m.put(user + "@" + nodeId, now, ttl.toMillis());
       });
     }));
@@ -74,14 +78,19 @@ public final class StreamQuota {
     if (maxPerUser <= 0 || user == null) {
       return;
     }
-    AtomicInteger mine = local.get(user);
-    if (mine == null) {
-      return;
+    int now;
+    synchronized (local) {
+      AtomicInteger mine = local.get(user);
+      if (mine == null) {
+        return;
+      }
+      now = mine.decrementAndGet();
+      if (now <= 0) {
+        local.remove(user);
+      }
     }
-    int now = mine.decrementAndGet();
     map().onSuccess(m -> {
       if (now <= 0) {
-        local.remove(user, mine);
         m.remove(user + "@" + nodeId);
       } else {
         m.put(user + "@" + nodeId, now, ttl.toMillis());

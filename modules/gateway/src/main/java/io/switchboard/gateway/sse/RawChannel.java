@@ -2,7 +2,12 @@ package io.switchboard.gateway.sse;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -35,6 +40,29 @@ final class RawChannel {
       throw new IllegalStateException("not an HTTP/1.x connection");
     }
     return new RawChannel(base.channel(), encoder, base.channelHandlerContext());
+  }
+
+  /**
+   * Drops the HTTP request decoder once the stream has started: an SSE client sends nothing more, and the
+   * decoder's buffers are a good part of what an idle stream costs (docs/benchmarks.md). Anything the client
+   * still sends is read and discarded.
+   */
+  void dropRequestDecoder() {
+    ChannelPipeline pipeline = channel.pipeline();
+    ChannelHandlerContext decoder = pipeline.context(HttpRequestDecoder.class);
+    if (decoder != null) {
+      pipeline.replace(decoder.handler(), "switchboard-sse-input", IgnoreInput.INSTANCE);
+    }
+  }
+
+  @ChannelHandler.Sharable
+  private static final class IgnoreInput extends ChannelInboundHandlerAdapter {
+    static final IgnoreInput INSTANCE = new IgnoreInput();
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ReferenceCountUtil.release(msg);
+    }
   }
 
   /** Queues a pre-encoded chunk; the shared buffer itself is never consumed. */

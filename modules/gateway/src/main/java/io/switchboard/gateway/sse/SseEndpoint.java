@@ -180,8 +180,10 @@ public final class SseEndpoint implements FeedListener {
     response.writeHead();
     RawChannel raw = RawChannel.of(ctx.request().connection());
     raw.dropRequestDecoder();
-    SseConnection conn = new SseConnection(raw, List.copyOf(channels), format,
-        config.sse().maxBufferBytes(), owner, client);
+    // Interned: thousands of idle streams share their channel names, user and address strings.
+    List<String> names = channels.stream().map(String::intern).toList();
+    SseConnection conn = new SseConnection(raw, names, format, config.sse().maxBufferBytes(),
+        owner == null ? null : owner.intern(), client == null ? null : client.intern());
     // Register before planning the resume: the plan's head splits what is replayed from what arrives live.
     index.add(conn);
     counts.opened(channels);

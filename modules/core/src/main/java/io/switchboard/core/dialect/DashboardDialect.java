@@ -4,8 +4,6 @@ import io.switchboard.core.event.Event;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.time.Instant;
-import java.util.Map;
 
 /**
  * The seller dashboard seed ({@code socketio-seller-dashboard.md}), over SSE: every frame is a
@@ -59,13 +57,6 @@ final class DashboardDialect implements Dialect {
       }
     }
     return new Frame(EVENT_NAME, json.encode());
-  }
-
-  @Override
-  public JsonObject connected(Map<String, String> params, JsonObject base) {
-    JsonObject json = new JsonObject().put("type", "connected");
-    params.forEach(json::put);
-    return json.put("timestamp", Instant.now().toString()).put("lastEventId", base.getValue("lastEventId"));
   }
 
   @Override

@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The delivery seed ({@code delivery-realtime-api.md}): {@code order_update} with {@code orderId} and the order,
@@ -71,13 +70,6 @@ final class DeliveryDialect implements Dialect {
 
   private static String upper(String status) {
     return status == null ? null : status.toUpperCase(Locale.ROOT);
-  }
-
-  @Override
-  public JsonObject connected(Map<String, String> params, JsonObject base) {
-    JsonObject json = new JsonObject().put("type", "connected");
-    params.forEach(json::put);
-    return json.put("timestamp", Instant.now().toString()).put("lastEventId", base.getValue("lastEventId"));
   }
 
   @Override

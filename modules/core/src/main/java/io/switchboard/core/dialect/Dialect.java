@@ -3,6 +3,7 @@ package io.switchboard.core.dialect;
 import io.switchboard.core.event.Event;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Instant;
 import java.util.Map;
 
 /** How one endpoint family shows canonical events. Implementations are stateless and thread-safe. */
@@ -13,9 +14,14 @@ public interface Dialect {
 
   /**
    * The first frame's JSON. {@code params} are the stream's path parameters (e.g. {@code orderId});
-   * {@code base} already holds {@code type: connected}, for dialects that only add to it.
+   * {@code base} is the generic stream's ({@code type}, {@code channels}, {@code lastEventId}). By default:
+   * {@code {"type":"connected", <path parameters>, "timestamp", "lastEventId"}}.
    */
-  JsonObject connected(Map<String, String> params, JsonObject base);
+  default JsonObject connected(Map<String, String> params, JsonObject base) {
+    JsonObject json = new JsonObject().put("type", "connected");
+    params.forEach(json::put);
+    return json.put("timestamp", Instant.now().toString()).put("lastEventId", base.getValue("lastEventId"));
+  }
 
   Naming defaultNaming();
 }

@@ -4,7 +4,6 @@ import io.switchboard.core.event.Event;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * The florist seed ({@code florist-tenant-updates.md}): {@code order_created}, {@code order_updated},
@@ -28,13 +27,6 @@ final class TenantDialect implements Dialect {
         .put("timestamp", Instant.ofEpochMilli(e.timestampMillis()).toString())
         .put("updatedBy", order.getValue("updatedBy"));
     return new Frame(type, json.encode());
-  }
-
-  @Override
-  public JsonObject connected(Map<String, String> params, JsonObject base) {
-    JsonObject json = new JsonObject().put("type", "connected");
-    params.forEach(json::put);
-    return json.put("timestamp", Instant.now().toString()).put("lastEventId", base.getValue("lastEventId"));
   }
 
   @Override

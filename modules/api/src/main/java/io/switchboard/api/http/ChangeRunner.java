@@ -57,7 +57,7 @@ public final class ChangeRunner {
 
   /** A request that changes something. */
   public void change(RoutingContext ctx, Function<Change, Future<Reply>> work) {
-    authenticate(ctx)
+    respond(ctx, authenticate(ctx)
         .compose(principal -> {
           String key = idempotencyKey(ctx);
           return pool.withTransaction(conn -> claim(ctx, conn, principal, key).compose(stored -> {
@@ -70,14 +70,7 @@ public final class ChangeRunner {
                     .compose(v -> store(conn, principal, key, reply))
                     .map(v -> new Outcome(reply, false, change.emitted())));
           }));
-        })
-        .onSuccess(o -> {
-          if (o.emitted()) {
-            outbox.committed();
-          }
-          o.reply().send(ctx, o.replayed());
-        })
-        .onFailure(err -> JsonErrors.send(ctx, PgErrors.translate(err)));
+        }));
   }
 
   /**
@@ -90,7 +83,7 @@ public final class ChangeRunner {
       change(ctx, work);
       return;
     }
-    authenticate(ctx)
+    respond(ctx, authenticate(ctx)
         .compose(principal -> {
           Change change = new Change(pool, principal);
           return work.apply(change).map(reply -> {
@@ -99,12 +92,17 @@ public final class ChangeRunner {
             }
             return new Outcome(reply, false, change.emitted());
           });
-        })
+        }));
+  }
+
+  /** Once a change committed: wake the relay if it wrote events, then answer; or answer its failure. */
+  private void respond(RoutingContext ctx, Future<Outcome> outcome) {
+    outcome
         .onSuccess(o -> {
           if (o.emitted()) {
             outbox.committed();
           }
-          o.reply().send(ctx, false);
+          o.reply().send(ctx, o.replayed());
         })
         .onFailure(err -> JsonErrors.send(ctx, PgErrors.translate(err)));
   }

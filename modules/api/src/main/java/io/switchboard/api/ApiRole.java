@@ -10,6 +10,7 @@ import io.switchboard.api.runs.RunsApi;
 import io.switchboard.api.stock.StockApi;
 import io.switchboard.api.stock.StockLedger;
 import io.switchboard.api.tenant.TenantOrdersApi;
+import io.switchboard.core.access.ChannelAccess;
 import io.switchboard.core.auth.TokenVerifier;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.vertx.core.Vertx;
@@ -26,13 +27,13 @@ public final class ApiRole {
 
   private ApiRole() {}
 
-  public static List<RouteContributor> routes(Vertx vertx, Pool pool, TokenVerifier verifier,
+  public static List<RouteContributor> routes(Vertx vertx, Pool pool, TokenVerifier verifier, ChannelAccess access,
                                               SwitchboardConfig.Http http, BooleanSupplier databaseReady) {
     int maxBodyBytes = http.maxBodyBytes();
     OutboxWriter outbox = OutboxWriter.quiet(new OutboxNotifier(pool));
     ChangeRunner runner = new ChangeRunner(pool, outbox, verifier, databaseReady);
     PublishApi publish = new PublishApi(pool, outbox, verifier, maxBodyBytes, databaseReady, http.publishRate(),
-        http.publishBurst());
+        http.publishBurst(), access);
     vertx.setPeriodic(60_000, t -> publish.forgetIdlePublishers());
     StockLedger ledger = new StockLedger();
     OrderBook orders = new OrderBook(ledger);

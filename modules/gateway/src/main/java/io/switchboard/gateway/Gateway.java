@@ -40,12 +40,12 @@ public final class Gateway {
   private final List<SseEndpoint> endpoints = new CopyOnWriteArrayList<>();
   private final SubscriberCounts counts = new SubscriberCounts();
 
-  public Gateway(Vertx vertx, SwitchboardConfig config, Pool pool, TokenVerifier verifier) {
+  public Gateway(Vertx vertx, SwitchboardConfig config, Pool pool, TokenVerifier verifier, ChannelAccess access) {
     this.vertx = vertx;
     this.config = config;
     this.verifier = verifier;
     this.reader = new EventLogReader(pool);
-    this.access = new ChannelAccess(pool);
+    this.access = access;
     this.quota = new StreamQuota(vertx, config.nodeId(), config.sse().maxStreamsPerUser(),
         config.sse().streamQuotaTtl(), new StatsBoard(vertx));
     this.perIp = new ConnectionsPerIp(config.sse().maxStreamsPerIp(), config.sse().trustedProxies());

@@ -1,6 +1,7 @@
 package io.switchboard.node;
 
 import io.switchboard.api.ApiRole;
+import io.switchboard.core.access.ChannelAccess;
 import io.switchboard.api.http.IdempotencyKeyExpiry;
 import io.switchboard.core.auth.TokenVerifier;
 import io.switchboard.core.config.SwitchboardConfig;
@@ -73,7 +74,9 @@ final class Node {
 
   private Future<Void> deploy(HazelcastClusterManager clusterManager, TokenVerifier verifier) {
     Pool pool = PgClients.pool(vertx, config.postgres());
-    gateway = config.runs(Role.GATEWAY) ? new Gateway(vertx, config, pool, verifier) : null;
+    // One per node: the stream endpoints and publishing share its ownership cache.
+    ChannelAccess access = new ChannelAccess(pool);
+    gateway = config.runs(Role.GATEWAY) ? new Gateway(vertx, config, pool, verifier, access) : null;
     health = new Health(vertx, config, clusterManager, gateway, pool);
 
     List<RouteContributor> routes = new ArrayList<>();
@@ -86,7 +89,7 @@ final class Node {
       routes.add(new TicketApi(vertx, verifier, config.sse().ticketTtl()));
     }
     if (config.runs(Role.API)) {
-      routes.addAll(ApiRole.routes(vertx, pool, verifier, config.http(), health::isMigrated));
+      routes.addAll(ApiRole.routes(vertx, pool, verifier, access, config.http(), health::isMigrated));
       IdempotencyKeyExpiry.start(vertx, pool, config.relay().retention(), config.relay().retentionInterval());
     }
 

@@ -36,9 +36,9 @@ public final class PublishApi implements RouteContributor {
   private final BooleanSupplier logReady;
 
   public PublishApi(Pool pool, OutboxWriter outbox, TokenVerifier verifier, int maxBodyBytes,
-                    BooleanSupplier logReady, int ratePerSecond, int burst) {
+                    BooleanSupplier logReady, int ratePerSecond, int burst, ChannelAccess access) {
     this.limit = new PublishRateLimit(ratePerSecond, burst);
-    this.access = new ChannelAccess(pool);
+    this.access = access;
     this.pool = pool;
     this.outbox = outbox;
     this.verifier = verifier;

@@ -18,7 +18,6 @@ RESULTS="$OUT/core-fanout.jsonl"
 mkdir -p "$OUT"
 find_jdk
 ensure_built
-[[ -f "$SB_ROOT/modules/loadgen/target/loadgen.jar" ]] || (cd "$SB_ROOT" && ./mvnw -q -B -DskipTests install)
 LOADGEN=("$JAVA_HOME/bin/java" -Xmx1g -jar "$SB_ROOT/modules/loadgen/target/loadgen.jar")
 PROCS=$(( (SUBS + 7499) / 7500 )); (( PROCS < 2 )) && PROCS=2
 

@@ -17,7 +17,6 @@ RESULTS="$OUT/orders.jsonl"
 mkdir -p "$OUT"
 find_jdk
 ensure_built
-[[ -f "$SB_ROOT/modules/loadgen/target/loadgen.jar" ]] || (cd "$SB_ROOT" && ./mvnw -q -B -DskipTests install)
 LOADGEN=("$JAVA_HOME/bin/java" -Xmx1g -jar "$SB_ROOT/modules/loadgen/target/loadgen.jar")
 
 # One token and one address hold every benchmark stream: no per-user or per-address stream limit here.

@@ -6,6 +6,8 @@ import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.http.RouteContributor;
 import io.switchboard.core.log.EventLogReader;
 import io.switchboard.gateway.feed.SequencedFeed;
+import io.switchboard.gateway.live.LiveFleet;
+import io.switchboard.core.position.LatestPositions;
 import io.switchboard.gateway.sse.SseEndpoint;
 import io.switchboard.gateway.sse.StreamRoutes;
 import io.switchboard.gateway.quota.ConnectionsPerIp;
@@ -22,8 +24,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The SSE gateway role of a node: one {@link SequencedFeed} (deployed as its own verticle, holding the node's only
- * clustered consumer) and one {@link SseEndpoint} per HTTP server instance.
+ * The SSE gateway role of a node: one {@link SequencedFeed} and one {@link LiveFleet} (deployed as one verticle,
+ * holding the node's two clustered consumers: durable events and live positions) and one {@link SseEndpoint} per
+ * HTTP server instance.
  */
 public final class Gateway {
 
@@ -37,6 +40,7 @@ public final class Gateway {
   private final StreamQuota quota;
   private final ConnectionsPerIp perIp;
   private final SequencedFeed feed;
+  private final LiveFleet fleet;
   private final List<SseEndpoint> endpoints = new CopyOnWriteArrayList<>();
   private final SubscriberCounts counts = new SubscriberCounts();
 
@@ -50,6 +54,8 @@ public final class Gateway {
         config.sse().streamQuotaTtl(), new StatsBoard(vertx));
     this.perIp = new ConnectionsPerIp(config.sse().maxStreamsPerIp(), config.sse().trustedProxies());
     this.feed = new SequencedFeed(vertx, reader, config.feed());
+    this.fleet = new LiveFleet(vertx, new LatestPositions(vertx, config.redis(), config.ingest().staleAfter().toMillis()),
+        config.ingest().liveInterval().toMillis(), config.ingest().staleAfter().toMillis());
   }
 
   public Deployable feedVerticle() {
@@ -57,19 +63,19 @@ public final class Gateway {
       @Override
       public Future<?> start() {
         new StatsBoard(vertx).report(config.nodeId(), counts::toJson);
-        return feed.start();
+        return Future.all(feed.start(), fleet.start());
       }
 
       @Override
       public Future<?> stop() {
-        return feed.stop();
+        return Future.all(feed.stop(), fleet.stop());
       }
     };
   }
 
   public RouteContributor routes() {
     return router -> {
-      SseEndpoint endpoint = new SseEndpoint(vertx, feed, reader, verifier, config, counts, access, quota, perIp);
+      SseEndpoint endpoint = new SseEndpoint(vertx, feed, reader, verifier, config, counts, access, quota, perIp, fleet);
       endpoints.add(endpoint);
       StreamRoutes.mount(router, endpoint);
     };

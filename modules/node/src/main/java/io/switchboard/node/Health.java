@@ -24,6 +24,7 @@ final class Health implements RouteContributor {
   private volatile boolean postgresUp;
   private volatile boolean draining;
   private volatile java.util.function.BooleanSupplier relayLeader = () -> false;
+  private volatile java.util.function.Supplier<JsonObject> ingest;
 
   Health(Vertx vertx, SwitchboardConfig config, ClusterManager clusterManager, Gateway gateway, Pool pool) {
     this.vertx = vertx;
@@ -44,6 +45,11 @@ final class Health implements RouteContributor {
 
   void relay(java.util.function.BooleanSupplier leader) {
     relayLeader = leader;
+  }
+
+  /** The ingest role's state, shown (but not gating readiness: a full buffer answers 503 on its own). */
+  void ingest(java.util.function.Supplier<JsonObject> status) {
+    ingest = status;
   }
 
   void draining() {
@@ -74,12 +80,19 @@ final class Health implements RouteContributor {
     if (gateway != null) {
       body.put("head", gateway.head()).put("streams", gateway.connections());
     }
+    if (ingest != null) {
+      JsonObject status = ingest.get();
+      body.put("ingest", status);
+      if (up && "DEGRADED".equals(status.getString("redis"))) {
+        body.put("status", "DEGRADED"); // still ready: streams and history work; latest positions do not
+      }
+    }
     return body;
   }
 
   private void ready(RoutingContext ctx) {
     JsonObject body = checks();
-    send(ctx, "UP".equals(body.getString("status")) ? 200 : 503, body);
+    send(ctx, "DOWN".equals(body.getString("status")) ? 503 : 200, body);
   }
 
   private void probePostgres() {

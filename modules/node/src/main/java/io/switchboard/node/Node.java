@@ -13,6 +13,7 @@ import io.switchboard.core.log.PgClients;
 import io.switchboard.gateway.Gateway;
 import io.switchboard.gateway.stats.StatsApi;
 import io.switchboard.gateway.tickets.TicketApi;
+import io.switchboard.ingest.IngestRole;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -39,6 +40,7 @@ final class Node {
   private Vertx vertx;
   private Health health;
   private Gateway gateway;
+  private IngestRole ingest;
 
   Node(SwitchboardConfig config) {
     this.config = config;
@@ -77,7 +79,11 @@ final class Node {
     // One per node: the stream endpoints and publishing share its ownership cache.
     ChannelAccess access = new ChannelAccess(pool);
     gateway = config.runs(Role.GATEWAY) ? new Gateway(vertx, config, pool, verifier, access) : null;
+    ingest = config.runs(Role.INGEST) ? new IngestRole(vertx, config, pool, verifier) : null;
     health = new Health(vertx, config, clusterManager, gateway, pool);
+    if (ingest != null) {
+      health.ingest(ingest::status);
+    }
 
     List<RouteContributor> routes = new ArrayList<>();
     routes.add(health);
@@ -91,6 +97,9 @@ final class Node {
     if (config.runs(Role.API)) {
       routes.addAll(ApiRole.routes(vertx, pool, verifier, access, config.http(), health::isMigrated));
       IdempotencyKeyExpiry.start(vertx, pool, config.relay().retention(), config.relay().retentionInterval());
+    }
+    if (ingest != null) {
+      routes.addAll(ingest.routes());
     }
 
     Migrations.runWithRetry(vertx, config.postgres())
@@ -106,9 +115,14 @@ final class Node {
         .onFailure(err -> LOG.error("Cannot start the relay", err));
 
     Future<?> feed = gateway == null ? Future.succeededFuture() : vertx.deployVerticle(gateway.feedVerticle());
-    return feed
+    Future<?> ingestWorker = ingest == null ? Future.succeededFuture() : vertx.deployVerticle(ingest.worker());
+    return Future.all(feed, ingestWorker)
         .compose(v -> vertx.deployVerticle(() -> new HttpFrontVerticle(config.http(), routes),
             new DeploymentOptions().setInstances(config.http().eventLoops())))
+        .compose(v -> ingest == null || ingest.osmAnd() == null ? Future.succeededFuture()
+            : vertx.deployVerticle(ingest.osmAnd(), new DeploymentOptions().setInstances(config.http().eventLoops()))
+                .onSuccess(id -> LOG.info("OsmAnd listening on {}:{}", config.http().host(),
+                    config.ingest().osmandPort())))
         .onSuccess(id -> LOG.info("Node {} listening on {}:{} with roles {}", config.nodeId(), config.http().host(),
             config.http().port(), config.roles()))
         .mapEmpty();
@@ -124,6 +138,8 @@ final class Node {
       health.draining();
     }
     Future<Void> drained = gateway == null ? Future.succeededFuture() : gateway.drain();
-    return drained.recover(err -> Future.succeededFuture()).compose(v -> vertx.close());
+    // Accepted positions still in memory go to PostgreSQL before the process ends.
+    Future<Void> flushed = ingest == null ? Future.succeededFuture() : ingest.drain(config.shutdownGrace());
+    return Future.join(drained, flushed).recover(err -> Future.succeededFuture()).compose(v -> vertx.close());
   }
 }

@@ -51,7 +51,7 @@ public final class ChannelAccess {
     }
     String id = rest.contains(":") ? rest.substring(0, rest.indexOf(':')) : rest;
     return switch (kind) {
-      case "tenant" -> Future.succeededFuture(p.isStaff() && p.inTenant(id));
+      case "tenant", "fleet" -> Future.succeededFuture(p.isStaff() && p.inTenant(id));
       case "user" -> owners.tenantOfCustomer(id).map(t -> p.inTenant(t)
           && (p.isStaff() || (p.is(Principal.CUSTOMER) && id.equals(p.subject()))));
       case "order" -> owners.order(id).compose(o -> {

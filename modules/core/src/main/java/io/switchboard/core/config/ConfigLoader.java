@@ -124,6 +124,30 @@ public final class ConfigLoader {
             longValue("SB_RELAY_LOCK_KEY", 0x5b0a2d_0001L),
             duration("SB_EVENT_RETENTION", "24h"),
             duration("SB_RETENTION_INTERVAL", "60s")),
+        new SwitchboardConfig.Redis(
+            string("SB_REDIS_URI", "redis://127.0.0.1:6379"),
+            integer("SB_REDIS_POOL_SIZE", 8),
+            string("SB_REDIS_KEY_PREFIX", "sb:")),
+        new SwitchboardConfig.Ingest(
+            integer("SB_OSMAND_PORT", 5055),
+            duration("SB_LIVE_INTERVAL", "1s"),
+            duration("SB_LIVE_PUBLISH_WINDOW", "10ms"),
+            duration("SB_HISTORY_FLUSH_INTERVAL", "250ms"),
+            integer("SB_HISTORY_BATCH_SIZE", 5_000),
+            integer("SB_INGEST_BUFFER_POINTS", 200_000),
+            integer("SB_MAX_BATCH_POINTS", 1_000),
+            new SwitchboardConfig.Filters(
+                bool("SB_FILTER_INVALID", true),
+                bool("SB_FILTER_ZERO", true),
+                bool("SB_FILTER_DUPLICATES", true),
+                duration("SB_FILTER_MAX_FUTURE", "5m"),
+                decimal("SB_FILTER_MAX_SPEED_KMH", 300),
+                decimal("SB_FILTER_MAX_ACCURACY_M", 500)),
+            duration("SB_POSITION_RETENTION", "7d"),
+            duration("SB_FLEET_STALE_AFTER", "10m"),
+            decimal("SB_ARRIVAL_RADIUS_M", 100),
+            duration("SB_ETA_INTERVAL", "30s"),
+            duration("SB_ACTIVE_RUNS_REFRESH", "2s")),
         duration("SB_SHUTDOWN_GRACE", "5s"));
   }
 
@@ -180,6 +204,18 @@ public final class ConfigLoader {
     }
     try {
       return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + ": '" + v + "' is not a number");
+    }
+  }
+
+  private double decimal(String key, double def) {
+    String v = values.get(key);
+    if (v == null || v.isBlank()) {
+      return def;
+    }
+    try {
+      return Double.parseDouble(v.trim());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(key + ": '" + v + "' is not a number");
     }

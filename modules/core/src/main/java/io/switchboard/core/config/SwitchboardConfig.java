@@ -18,9 +18,11 @@ public record SwitchboardConfig(
     Sse sse,
     Feed feed,
     Relay relay,
+    Redis redis,
+    Ingest ingest,
     Duration shutdownGrace) {
 
-  public enum Role { API, GATEWAY, RELAY }
+  public enum Role { API, GATEWAY, RELAY, INGEST }
 
   /**
    * {@code corsOrigins}: origins allowed to call the API from a browser (credentials allowed), empty for none;
@@ -64,6 +66,23 @@ public record SwitchboardConfig(
 
   public record Relay(int batchSize, Duration pollInterval, long lockKey, Duration retention,
                       Duration retentionInterval) {}
+
+  /** Redis holds the live positions; {@code keyPrefix} namespaces every key (one deployment, or one test). */
+  public record Redis(String uri, int poolSize, String keyPrefix) {}
+
+  /**
+   * GPS ingest. {@code liveInterval} is the conflation interval of the live streams; {@code livePublishWindow}
+   * how long accepted fixes gather before going to the event bus; {@code bufferPoints} bounds the points accepted
+   * but not yet in PostgreSQL (beyond it posts get 503).
+   */
+  public record Ingest(int osmandPort, Duration liveInterval, Duration livePublishWindow,
+                       Duration historyFlushInterval, int historyBatchSize, int bufferPoints, int maxBatchPoints,
+                       Filters filters, Duration positionRetention, Duration staleAfter, double arrivalRadiusM,
+                       Duration etaInterval, Duration activeRunsRefresh) {}
+
+  /** Fix filters; a limit of 0 turns its filter off. */
+  public record Filters(boolean invalid, boolean zero, boolean duplicates, Duration maxFuture, double maxSpeedKmh,
+                        double maxAccuracyM) {}
 
   public boolean runs(Role role) {
     return roles.contains(role);

@@ -27,6 +27,14 @@ public final class Canonical {
   public static final String RUN_STARTED = "run.started";
   public static final String RUN_STOP_COMPLETED = "run.stop_completed";
   public static final String RUN_COMPLETED = "run.completed";
+  /** The driver came within the arrival radius of a stop (born in the ingest role, from GPS). */
+  public static final String RUN_STOP_ARRIVED = "run.stop_arrived";
+  /** New ETAs for the run's remaining stops, at most one per run per ETA interval. */
+  public static final String RUN_ETA_UPDATED = "run.eta_updated";
+  /** The order's driver arrived: carries {@code actualArrival}. */
+  public static final String ORDER_ARRIVED = "order.arrived";
+  /** The order's stop has a new ETA: carries {@code estimatedArrival}. */
+  public static final String ORDER_ETA_UPDATED = "order.eta_updated";
 
   public static final String DRIVER_LOCATION = "driver.location";
 

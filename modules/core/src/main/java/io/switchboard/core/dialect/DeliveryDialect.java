@@ -26,8 +26,13 @@ final class DeliveryDialect implements Dialect {
       if (Canonical.ORDER_DELETED.equals(type)) {
         order.put("deleted", true);
       }
-      if (order.getValue("deliveredAt") != null) {
+      if (c.getValue("actualArrival") != null) {
+        order.put("actualArrival", c.getValue("actualArrival"));
+      } else if (order.getValue("deliveredAt") != null) {
         order.put("actualArrival", order.getValue("deliveredAt"));
+      }
+      if (c.getValue("estimatedArrival") != null) {
+        order.put("estimatedArrival", c.getValue("estimatedArrival"));
       }
       JsonObject json = new JsonObject().put("type", "order_update").put("orderId", order.getValue("id"))
           .put("data", order);

@@ -14,7 +14,8 @@ final class TenantDialect implements Dialect {
 
   @Override
   public Frame render(Event e) {
-    if (!Canonical.isOrderEvent(e.type())) {
+    // An ETA moves every half minute: not a change the florist's order list should refetch for.
+    if (!Canonical.isOrderEvent(e.type()) || Canonical.ORDER_ETA_UPDATED.equals(e.type())) {
       return null;
     }
     JsonObject order = new JsonObject(e.data()).getJsonObject("order");

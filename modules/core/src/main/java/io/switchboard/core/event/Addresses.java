@@ -9,5 +9,11 @@ public final class Addresses {
   /** Batches of numbered events, published by the relay to every node, encoded by {@link EventBatchCodec}. */
   public static final String SEQUENCED_EVENTS = "switchboard.events.sequenced";
 
+  /**
+   * Batches of accepted GPS fixes, published by every ingesting node to every node ({@link
+   * io.switchboard.core.position.FixBatchCodec}): live state, not history, so they bypass the event log.
+   */
+  public static final String LIVE_POSITIONS = "switchboard.positions.live";
+
   private Addresses() {}
 }

@@ -30,6 +30,7 @@ final class SseConnection {
   private int heldBytes;
   private long lastSent;
   private boolean live;
+  private boolean positionsReady;
   private boolean closed;
   boolean dirty;
 
@@ -94,6 +95,34 @@ final class SseConnection {
     lastSent = e.seq();
     raw.write(chunk);
     return true;
+  }
+
+  /**
+   * Queues a live position frame unflushed, once the stream's latest positions went out first. Returns true when
+   * the connection needs a flush. A client that cannot keep up is cut off, as for events: on reconnect it gets
+   * the latest positions first.
+   */
+  boolean offerLive(ByteBuf chunk) {
+    if (closed || !positionsReady) {
+      return false;
+    }
+    if (!raw.isWritable()) {
+      cutOff();
+      return false;
+    }
+    raw.write(chunk);
+    return true;
+  }
+
+  /** Writes the latest positions (a snapshot), after which live position frames flow. */
+  void startPositions(List<ByteBuf> latest) {
+    if (closed) {
+      return;
+    }
+    if (!latest.isEmpty()) {
+      writeNow(latest);
+    }
+    positionsReady = true;
   }
 
   void flush() {

@@ -18,6 +18,11 @@ import io.switchboard.gateway.feed.FeedListener;
 import io.switchboard.gateway.feed.FrameEncoder;
 import io.switchboard.gateway.feed.ResumePlan;
 import io.switchboard.gateway.feed.SequencedFeed;
+import io.switchboard.gateway.live.LiveFleet;
+import io.switchboard.gateway.live.LiveFrame;
+import io.switchboard.gateway.live.LiveListener;
+import io.switchboard.gateway.live.LiveTick;
+import io.switchboard.core.position.Fix;
 import io.switchboard.gateway.quota.ConnectionsPerIp;
 import io.switchboard.gateway.quota.StreamQuota;
 import io.switchboard.gateway.stats.SubscriberCounts;
@@ -44,7 +49,7 @@ import java.util.List;
  * to its local connections. Each HTTP server instance has its own endpoint, so connections spread over all event
  * loops and none of this state is shared between threads.
  */
-public final class SseEndpoint implements FeedListener {
+public final class SseEndpoint implements FeedListener, LiveListener {
 
   private static final ByteBuf HEARTBEAT = FrameEncoder.chunk(": heartbeat\n\n");
   private static final ByteBuf LAST_CHUNK = Unpooled.wrappedBuffer("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -61,6 +66,7 @@ public final class SseEndpoint implements FeedListener {
   private final ChannelAccess access;
   private final StreamQuota quota;
   private final ConnectionsPerIp perIp;
+  private final LiveFleet fleet;
   private final List<SseConnection> touched = new ArrayList<>();
   private final String retryHint;
   private final ByteBuf drainHint;
@@ -69,8 +75,9 @@ public final class SseEndpoint implements FeedListener {
 
   public SseEndpoint(Vertx vertx, SequencedFeed feed, EventLogReader reader, TokenVerifier verifier,
                      SwitchboardConfig config, SubscriberCounts counts, ChannelAccess access, StreamQuota quota,
-                     ConnectionsPerIp perIp) {
+                     ConnectionsPerIp perIp, LiveFleet fleet) {
     this.vertx = vertx;
+    this.fleet = fleet;
     this.perIp = perIp;
     this.quota = quota;
     this.access = access;
@@ -89,6 +96,7 @@ public final class SseEndpoint implements FeedListener {
       flushTimer = vertx.setPeriodic(window, t -> flushTouched());
     }
     feed.addListener(this);
+    fleet.addListener(this);
   }
 
   @Override
@@ -138,6 +146,7 @@ public final class SseEndpoint implements FeedListener {
     }
     ctx.request().pause();
     String[] owner = new String[1];
+    String[] tenant = new String[1];
     String client = perIp.clientOf(ctx.request());
     try {
       perIp.acquire(client);
@@ -151,11 +160,12 @@ public final class SseEndpoint implements FeedListener {
           List<String> channels = spec.channels().resolve(ctx, p);
           checkChannels(channels);
           owner[0] = p == null ? null : p.tenant() + "/" + p.subject();
+          tenant[0] = p == null ? null : p.tenant();
           return access.check(p, channels).compose(v -> quota.acquire(owner[0])).map(channels);
         })
         .onSuccess(channels -> {
           ctx.request().resume();
-          open(ctx, spec.family(), channels, lastEventId, format, owner[0], client);
+          open(ctx, spec.family(), channels, lastEventId, format, owner[0], client, tenant[0]);
         })
         .onFailure(err -> {
           perIp.release(client);
@@ -165,7 +175,7 @@ public final class SseEndpoint implements FeedListener {
   }
 
   private void open(RoutingContext ctx, Family family, List<String> channels, Long lastEventId, int format,
-                    String owner, String client) {
+                    String owner, String client, String tenant) {
     HttpServerResponse response = ctx.response();
     if (response.closed()) {
       quota.release(owner);
@@ -207,6 +217,7 @@ public final class SseEndpoint implements FeedListener {
             return;
           }
           start(conn, family, params, ar.result(), lastEventId, channels);
+          startPositions(conn, channels, tenant);
         }));
   }
 
@@ -315,6 +326,55 @@ public final class SseEndpoint implements FeedListener {
     if (flushTimer < 0) {
       flushTouched();
     }
+  }
+
+  @Override
+  public void onTick(LiveTick tick) {
+    if (index.connectionCount() == 0) {
+      return;
+    }
+    tick.drivers().forEach((driverId, frame) -> offerLive(index.on("driver:" + driverId), frame));
+    tick.fleets().forEach((tenant, frame) -> offerLive(index.on("fleet:" + tenant), frame));
+    flushTouched();
+  }
+
+  private void offerLive(java.util.Set<SseConnection> conns, LiveFrame frame) {
+    for (SseConnection conn : conns) {
+      if (conn.offerLive(frame.chunk(Family.namingOfFormat(conn.format()))) && !conn.dirty) {
+        conn.dirty = true;
+        touched.add(conn);
+      }
+    }
+  }
+
+  /**
+   * Position channels ({@code driver:{id}}, {@code fleet:{tenant}}) start with the latest positions, so a map is
+   * right at once; then the conflated live frames follow.
+   */
+  private void startPositions(SseConnection conn, List<String> channels, String tenant) {
+    List<Future<LiveFrame>> first = new ArrayList<>();
+    for (String c : channels) {
+      int colon = c.indexOf(':');
+      String rest = c.substring(colon + 1);
+      if (c.startsWith("driver:") && rest.indexOf(':') < 0 && tenant != null) {
+        first.add(fleet.latest(tenant, rest).map(f -> f == null ? null : LiveFleet.driverFrame(f)));
+      } else if (c.startsWith("fleet:")) {
+        first.add(fleet.snapshot(rest));
+      }
+    }
+    if (first.isEmpty()) {
+      return;
+    }
+    Naming naming = Family.namingOfFormat(conn.format());
+    Future.join(first).onComplete(ar -> context.runOnContext(v -> {
+      List<ByteBuf> frames = new ArrayList<>();
+      for (Future<LiveFrame> f : first) {
+        if (f.succeeded() && f.result() != null) {
+          frames.add(f.result().chunk(naming));
+        }
+      }
+      conn.startPositions(frames);
+    }));
   }
 
   private void remove(SseConnection conn) {

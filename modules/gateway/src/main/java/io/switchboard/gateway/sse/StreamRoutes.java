@@ -29,6 +29,8 @@ public final class StreamRoutes {
     router.get("/api/v1/realtime/orders/:orderId/stream").handler(ctx -> endpoint.stream(ctx, DELIVERY_ORDER));
     router.get("/api/v1/realtime/runs/:runId/stream").handler(ctx -> endpoint.stream(ctx, DELIVERY_RUN));
     router.get("/api/v1/realtime/drivers/:driverId/location").handler(ctx -> endpoint.stream(ctx, DELIVERY_DRIVER));
+    // Dispatcher consoles: the tenant's fleet, plus any channels of the generic stream (e.g. tenant:{t}:runs).
+    router.get("/api/v1/realtime/fleet/stream").handler(ctx -> endpoint.stream(ctx, FLEET));
     // florist-tenant-updates.md
     router.get("/api/tenants/:tenantId/realtime/orders").handler(ctx -> endpoint.stream(ctx, TENANT_ORDERS));
     // socketio-seller-dashboard.md, over SSE
@@ -71,6 +73,18 @@ public final class StreamRoutes {
 
   static final StreamSpec DELIVERY_DRIVER = new StreamSpec(Family.DELIVERY, true,
       (ctx, p) -> List.of("driver:" + param(ctx, "driverId")));
+
+  /** The token's tenant's fleet ({@code fleet:{tenant}}), then whatever {@code ?channel=} adds. */
+  static final StreamSpec FLEET = new StreamSpec(Family.DELIVERY, true, (ctx, p) -> {
+    List<String> channels = new ArrayList<>();
+    channels.add("fleet:" + p.tenant());
+    for (String c : GENERIC.channels().resolve(ctx, p)) {
+      if (!channels.contains(c)) {
+        channels.add(c);
+      }
+    }
+    return channels;
+  });
 
   static final StreamSpec TENANT_ORDERS = new StreamSpec(Family.TENANT, true,
       (ctx, p) -> List.of("tenant:" + param(ctx, "tenantId") + ":orders"));

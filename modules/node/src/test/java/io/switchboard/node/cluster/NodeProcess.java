@@ -37,6 +37,11 @@ final class NodeProcess {
     this.logDir = logDir;
   }
 
+  /** The port this node speaks OsmAnd on. */
+  int osmandPort() {
+    return Integer.parseInt(env.get("SB_OSMAND_PORT"));
+  }
+
   String url() {
     return "http://127.0.0.1:" + httpPort;
   }

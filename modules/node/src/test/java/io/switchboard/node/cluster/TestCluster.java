@@ -106,6 +106,8 @@ final class TestCluster implements AutoCloseable {
       env.put("SB_EVENT_LOOPS", "2");
       env.put("SB_PG_POOL_SIZE", "4");
       env.put("SB_SSE_RETRY", "100ms");
+      env.put("SB_OSMAND_PORT", String.valueOf(freePort()));
+      env.put("SB_REDIS_KEY_PREFIX", redisPrefix());
       env.putAll(extraEnv);
       NodeProcess node = new NodeProcess("node-" + (i + 1), ports.get(i)[0], ports.get(i)[1], env, logs);
       nodes.add(node);
@@ -161,6 +163,12 @@ final class TestCluster implements AutoCloseable {
       }
     }
     db.close();
+    RedisKeys.deleteWithPrefix(redisPrefix());
+  }
+
+  /** Every Redis key of this cluster starts with this, so tests never see each other's (or a developer's) state. */
+  String redisPrefix() {
+    return "sbtest:" + db.name() + ":";
   }
 
   /**

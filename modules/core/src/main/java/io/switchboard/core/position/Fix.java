@@ -1,0 +1,53 @@
+package io.switchboard.core.position;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+
+/**
+ * One accepted GPS position of a driver, in canonical units: degrees, km/h, metres. Optional readings are NaN when
+ * the device did not send them. {@code live} is false for a fix older than the driver's newest one: it belongs to
+ * history but must never move a marker backwards.
+ */
+public record Fix(String driverId, String tenant, long fixedAtMillis, long receivedAtMillis, double lat, double lon,
+                  double heading, double speedKmh, double accuracyM, double altitudeM, double battery, boolean live) {
+
+  public Fix asHistoryOnly() {
+    return new Fix(driverId, tenant, fixedAtMillis, receivedAtMillis, lat, lon, heading, speedKmh, accuracyM,
+        altitudeM, battery, false);
+  }
+
+  /** The location object of the delivery seed's {@code driver_location} event, plus the optional readings. */
+  public JsonObject locationJson() {
+    JsonObject o = new JsonObject().put("latitude", lat).put("longitude", lon);
+    putIfPresent(o, "heading", heading);
+    putIfPresent(o, "speed", speedKmh);
+    putIfPresent(o, "accuracy", accuracyM);
+    putIfPresent(o, "altitude", altitudeM);
+    putIfPresent(o, "battery", battery);
+    return o;
+  }
+
+  /** A fleet entry: the driver, where, and when. */
+  public JsonObject fleetJson() {
+    return locationJson().put("driverId", driverId).put("timestamp", Instant.ofEpochMilli(fixedAtMillis).toString());
+  }
+
+  private static void putIfPresent(JsonObject o, String key, double v) {
+    if (!Double.isNaN(v)) {
+      o.put(key, v);
+    }
+  }
+
+  /** Reads back what {@link #fleetJson()} wrote (the form kept in Redis). */
+  public static Fix fromFleetJson(String tenant, JsonObject o) {
+    return new Fix(o.getString("driverId"), tenant, Instant.parse(o.getString("timestamp")).toEpochMilli(), 0L,
+        o.getDouble("latitude"), o.getDouble("longitude"), num(o, "heading"), num(o, "speed"), num(o, "accuracy"),
+        num(o, "altitude"), num(o, "battery"), true);
+  }
+
+  private static double num(JsonObject o, String key) {
+    Number n = o.getNumber(key);
+    return n == null ? Double.NaN : n.doubleValue();
+  }
+}

@@ -1,0 +1,17 @@
+package io.switchboard.core.position;
+
+/** Great-circle distance, enough for "is the driver at the stop" and ETAs. */
+public final class Geo {
+
+  private static final double EARTH_RADIUS_M = 6_371_008.8;
+
+  private Geo() {}
+
+  public static double distanceM(double lat1, double lon1, double lat2, double lon2) {
+    double dLat = Math.toRadians(lat2 - lat1);
+    double dLon = Math.toRadians(lon2 - lon1);
+    double a = Math.sin(dLat / 2) * Math.sin(dLat / 2)
+        + Math.cos(Math.toRadians(lat1)) * Math.cos(Math.toRadians(lat2)) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
+    return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
+  }
+}

@@ -1,0 +1,39 @@
+package io.switchboard.gateway.live;
+
+import io.netty.buffer.ByteBuf;
+import io.switchboard.core.dialect.Naming;
+import io.switchboard.gateway.feed.FrameEncoder;
+
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * One live frame (a driver's position, a fleet update): its JSON is built once, its chunk encoded at most once
+ * per naming however many connections on however many event loops write it. Live frames carry no {@code id:}, so
+ * they never move a client's Last-Event-ID: resume stays exact for the durable events on the same stream.
+ */
+public final class LiveFrame {
+
+  private final String name;
+  private final String json;
+  private final AtomicReferenceArray<ByteBuf> chunks = new AtomicReferenceArray<>(Naming.values().length);
+
+  public LiveFrame(String name, String json) {
+    this.name = name;
+    this.json = json;
+  }
+
+  public ByteBuf chunk(Naming naming) {
+    ByteBuf c = chunks.get(naming.ordinal());
+    if (c == null) {
+      c = FrameEncoder.chunk(FrameEncoder.frameText(-1, name, naming, json));
+      if (!chunks.compareAndSet(naming.ordinal(), null, c)) {
+        c = chunks.get(naming.ordinal());
+      }
+    }
+    return c;
+  }
+
+  public String json() {
+    return json;
+  }
+}

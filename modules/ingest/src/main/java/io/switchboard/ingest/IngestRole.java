@@ -1,0 +1,158 @@
+package io.switchboard.ingest;
+
+import io.switchboard.core.auth.TokenVerifier;
+import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.core.event.Addresses;
+import io.switchboard.core.http.RouteContributor;
+import io.switchboard.core.log.OutboxNotifier;
+import io.switchboard.core.log.OutboxWriter;
+import io.switchboard.core.position.Fix;
+import io.switchboard.core.position.FixBatchCodec;
+import io.switchboard.core.position.LatestPositions;
+import io.switchboard.ingest.arrival.ArrivalWatcher;
+import io.switchboard.ingest.devices.DevicesApi;
+import io.switchboard.ingest.devices.DriverDirectory;
+import io.switchboard.ingest.filter.Filters;
+import io.switchboard.ingest.fleet.FleetApi;
+import io.switchboard.ingest.history.HistoryBuffer;
+import io.switchboard.ingest.history.HistoryWriter;
+import io.switchboard.ingest.history.PositionPartitions;
+import io.switchboard.ingest.json.LocationApi;
+import io.switchboard.ingest.live.LiveRelay;
+import io.switchboard.ingest.osmand.OsmAndServer;
+import io.switchboard.ingest.pipeline.Ingestor;
+import io.switchboard.ingest.pipeline.LastFixes;
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The location ingest role of a node: the JSON location API and the fleet queries on the node's HTTP port, the
+ * OsmAnd port, and one verticle that writes history, relays live fixes and watches arrivals. A position's way:
+ * decoder → {@link Ingestor} (filters) → {@link HistoryBuffer} → PostgreSQL, and → {@link LiveRelay} → event bus
+ * → every gateway's conflated streams.
+ */
+public final class IngestRole {
+
+  private static final Duration PARTITION_UPKEEP = Duration.ofHours(1);
+  private static final Duration STALE_SWEEP = Duration.ofMinutes(1);
+
+  private final Vertx vertx;
+  private final SwitchboardConfig config;
+  private final Pool pool;
+  private final TokenVerifier verifier;
+  private final LatestPositions latest;
+  private final LastFixes last = new LastFixes();
+  private final HistoryBuffer buffer;
+  private final HistoryWriter writer;
+  private final LiveRelay relay;
+  private final DriverDirectory directory;
+  private final ArrivalWatcher arrivals;
+  private final Ingestor ingestor;
+
+  public IngestRole(Vertx vertx, SwitchboardConfig config, Pool pool, TokenVerifier verifier) {
+    this.vertx = vertx;
+    this.config = config;
+    this.pool = pool;
+    this.verifier = verifier;
+    SwitchboardConfig.Ingest ingest = config.ingest();
+    this.latest = new LatestPositions(vertx, config.redis(), ingest.staleAfter().toMillis());
+    this.buffer = new HistoryBuffer(ingest.bufferPoints());
+    this.writer = new HistoryWriter(vertx, pool, buffer, ingest.historyBatchSize(),
+        ingest.historyFlushInterval().toMillis());
+    this.relay = new LiveRelay(vertx, latest, ingest.livePublishWindow().toMillis());
+    this.directory = new DriverDirectory(vertx, pool);
+    this.arrivals = new ArrivalWatcher(pool, OutboxWriter.quiet(new OutboxNotifier(pool)), ingest.arrivalRadiusM(),
+        ingest.etaInterval());
+    this.ingestor = new Ingestor(new Filters(ingest.filters()), last, buffer, relay, List.of(arrivals));
+  }
+
+  public List<RouteContributor> routes() {
+    int maxBody = config.http().maxBodyBytes();
+    return List.of(
+        new LocationApi(verifier, directory, ingestor, config.ingest().maxBatchPoints(), maxBody),
+        new DevicesApi(pool, verifier, directory, maxBody),
+        new FleetApi(pool, verifier, latest, directory));
+  }
+
+  /** The history writer, live relay and arrival watcher, on one context. */
+  public Deployable worker() {
+    return new VerticleBase() {
+      private MessageConsumer<Buffer> consumer;
+
+      @Override
+      public Future<?> start() {
+        // Every node's accepted fixes, this one's included: the filters then judge against the cluster's newest.
+        consumer = vertx.eventBus().consumer(Addresses.LIVE_POSITIONS, msg -> {
+          for (Fix f : FixBatchCodec.decode(msg.body())) {
+            if (f.live()) {
+              last.offer(f);
+            }
+          }
+        });
+        writer.start();
+        relay.start();
+        arrivals.start(vertx, config.ingest().activeRunsRefresh());
+        new PositionPartitions(pool, config.ingest().positionRetention()).start(vertx, PARTITION_UPKEEP);
+        vertx.setPeriodic(STALE_SWEEP.toMillis(), t -> {
+          last.forgetOlderThan(System.currentTimeMillis() - config.ingest().staleAfter().toMillis());
+          latest.expireStale();
+        });
+        return consumer.completion();
+      }
+
+      @Override
+      public Future<?> stop() {
+        relay.stop();
+        writer.stop();
+        return consumer.unregister();
+      }
+    };
+  }
+
+  /** The OsmAnd servers, one per event loop; null when the port is 0 (off). */
+  public Supplier<Deployable> osmAnd() {
+    int port = config.ingest().osmandPort();
+    if (port <= 0) {
+      return null;
+    }
+    return () -> new OsmAndServer(config.http().host(), port, directory, ingestor);
+  }
+
+  /** Shutdown: waits (at most {@code grace}) until every accepted point is in PostgreSQL. */
+  public Future<Void> drain(Duration grace) {
+    Promise<Void> done = Promise.promise();
+    long deadline = System.currentTimeMillis() + grace.toMillis();
+    waitEmpty(done, deadline);
+    return done.future();
+  }
+
+  private void waitEmpty(Promise<Void> done, long deadline) {
+    if (buffer.held() == 0 || System.currentTimeMillis() > deadline) {
+      done.tryComplete();
+    } else {
+      vertx.setTimer(50, t -> waitEmpty(done, deadline));
+    }
+  }
+
+  /** For /health/ready: how full the position buffer is, whether writes and Redis work. */
+  public JsonObject status() {
+    return new JsonObject()
+        .put("buffered", buffer.held())
+        .put("capacity", buffer.capacity())
+        .put("historyStalled", writer.stalled())
+        .put("redis", relay.redisHealthy() ? "UP" : "DEGRADED")
+        .put("written", writer.written())
+        .put("knownDrivers", last.size());
+  }
+}

@@ -1,0 +1,145 @@
+package io.switchboard.ingest.osmand;
+
+import io.switchboard.core.http.ApiError;
+import io.switchboard.core.http.JsonErrors;
+import io.switchboard.ingest.devices.DriverDirectory;
+import io.switchboard.ingest.pipeline.Ingestor;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The OsmAnd port (default 5055), one instance per event loop. Answers as Traccar does, so trackers behave the
+ * same: 200 with an empty body when the message was taken (filtered points included: a tracker would resend a
+ * refused one forever), 400 for an unknown device in the query form and 404 in the JSON form, 400 for an
+ * unreadable message, 503 with {@code Retry-After} when the position buffer is full.
+ */
+public final class OsmAndServer extends VerticleBase {
+
+  private static final int MAX_BODY_BYTES = 256 * 1024;
+
+  private final int port;
+  private final String host;
+  private final DriverDirectory directory;
+  private final Ingestor ingestor;
+  private HttpServer server;
+
+  public OsmAndServer(String host, int port, DriverDirectory directory, Ingestor ingestor) {
+    this.host = host;
+    this.port = port;
+    this.directory = directory;
+    this.ingestor = ingestor;
+  }
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setIdleTimeout(120)
+        .setCompressionSupported(false));
+    return server.requestHandler(this::handle).listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void handle(HttpServerRequest request) {
+    if (request.method() != HttpMethod.GET && request.method() != HttpMethod.POST) {
+      JsonErrors.send(request.response(), 405, "method_not_allowed", "OsmAnd takes GET or POST");
+      return;
+    }
+    if (request.method() == HttpMethod.GET) {
+      take(request, OsmAndDecoder.decodeQuery(request.params()), false);
+      return;
+    }
+    String length = request.getHeader("Content-Length");
+    if (length != null && (!length.trim().matches("\\d{1,9}") || Long.parseLong(length.trim()) > MAX_BODY_BYTES)) {
+      JsonErrors.send(request.response(), 413, "payload_too_large", "body larger than " + MAX_BODY_BYTES + " bytes");
+      return;
+    }
+    Buffer body = Buffer.buffer();
+    boolean[] tooLarge = {false};
+    request.handler(chunk -> {
+      if (!tooLarge[0] && body.length() + chunk.length() > MAX_BODY_BYTES) {
+        tooLarge[0] = true;
+        JsonErrors.send(request.response(), 413, "payload_too_large", "body larger than " + MAX_BODY_BYTES + " bytes");
+      } else if (!tooLarge[0]) {
+        body.appendBuffer(chunk);
+      }
+    });
+    request.endHandler(v -> {
+      if (!tooLarge[0]) {
+        onBody(request, body);
+      }
+    });
+  }
+
+  private void onBody(HttpServerRequest request, Buffer body) {
+    String text = body.length() == 0 ? "" : body.toString(StandardCharsets.UTF_8).trim();
+    if (text.startsWith("{")) {
+      try {
+        take(request, OsmAndDecoder.decodeJson(new JsonObject(text)), true);
+      } catch (DecodeException e) {
+        JsonErrors.send(request.response(), 400, "invalid_json", "the request body is not valid JSON");
+      }
+      return;
+    }
+    MultiMap params = request.params();
+    if (!text.isEmpty()) {
+      // A form body (application/x-www-form-urlencoded) carries the same parameters as the query.
+      params = MultiMap.caseInsensitiveMultiMap().addAll(params);
+      try {
+        for (String pair : text.split("&")) {
+          int eq = pair.indexOf('=');
+          if (eq > 0) {
+            params.add(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+          }
+        }
+      } catch (IllegalArgumentException e) {
+        JsonErrors.send(request.response(), 400, "bad_request", "the form body is not URL-encoded");
+        return;
+      }
+    }
+    take(request, OsmAndDecoder.decodeQuery(params), false);
+  }
+
+  private void take(HttpServerRequest request, OsmAndDecoder.Message message, boolean json) {
+    if (message.deviceKey() == null || message.error() != null && message.points().isEmpty()) {
+      JsonErrors.send(request.response(), 400, "bad_request", message.error());
+      return;
+    }
+    directory.device(message.deviceKey())
+        .onSuccess(found -> {
+          if (found.isEmpty()) {
+            // Traccar's answers: 400 for an unknown device in the query form, 404 in the JSON form.
+            JsonErrors.send(request.response(), json ? 404 : 400, "unknown_device",
+                "no device registered with key " + message.deviceKey());
+            return;
+          }
+          try {
+            ingestor.ingest(found.get().driverId(), found.get().tenant(), message.points());
+            request.response().end();
+          } catch (ApiError e) {
+            if (e.status() == 503) {
+              request.response().putHeader("Retry-After", "1");
+            }
+            JsonErrors.send(request.response(), e.status(), e.code(), e.getMessage());
+          }
+        })
+        .onFailure(err -> {
+          request.response().putHeader("Retry-After", "2");
+          JsonErrors.send(request.response(), 503, "unavailable", "cannot look the device up now; retry shortly");
+        });
+  }
+}

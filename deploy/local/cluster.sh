@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Runs a local Switchboard cluster: N nodes on 8081..808N behind an nginx round-robin load balancer on 8080.
+# Runs a local Switchboard cluster: N nodes on 8081..808N behind an nginx round-robin load balancer on 8080, their
+# OsmAnd ports 5056..505(5+N) behind the same nginx on 5055, and a small driver simulation (SB_DEMO_DRIVERS, default
+# 50 drivers in tenant "demo"; 0 turns it off).
 #
 #   deploy/local/cluster.sh up [N]        build if needed, start PostgreSQL/Redis if needed, N nodes (default 3), nginx
 #   deploy/local/cluster.sh down          stop everything this script started
@@ -15,6 +17,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 STATE="${SB_LOCAL_STATE:-$SB_ROOT/.run/local}"
 LOGS="$STATE/logs"
 LB_PORT="${SB_LB_PORT:-8080}"
+OSMAND_LB_PORT="${SB_LB_OSMAND_PORT:-5055}"
+DEMO_DRIVERS="${SB_DEMO_DRIVERS:-50}"
 FIRST_PORT=8081
 DB="${SB_LOCAL_DATABASE:-switchboard}"
 # A development key, known to anyone reading this file: never use it outside your machine.
@@ -40,6 +44,7 @@ start_node() {
   SB_NODE_ID="node-$port" SB_HTTP_PORT="$port" SB_HTTP_HOST=127.0.0.1 \
   SB_CLUSTER_PORT="$((5700 + index))" SB_CLUSTER_MEMBERS="$(members)" SB_CLUSTER_NAME=switchboard-local \
   SB_PG_DATABASE="$DB" SB_EVENT_LOOPS="${SB_EVENT_LOOPS:-2}" \
+  SB_OSMAND_PORT="$((OSMAND_LB_PORT + index))" SB_REDIS_KEY_PREFIX="sb:$DB:" \
     setsid nohup "$JAVA_HOME/bin/java" -Xms256m -Xmx512m ${SB_JAVA_OPTS:-} "${SB_JVM_OPENS[@]}" -jar "$JAR" \
       >>"$LOGS/node-$port.log" 2>&1 < /dev/null &
   echo $! > "$STATE/pids/$port.pid"
@@ -91,6 +96,24 @@ CONF
       proxy_next_upstream_tries 3;
     }
   }
+  # OsmAnd (Traccar Client and other trackers): plain HTTP too, round-robin over the nodes' OsmAnd ports.
+  upstream switchboard_osmand {
+CONF
+    for i in $(seq 1 "$n"); do echo "    server 127.0.0.1:$((OSMAND_LB_PORT + i)) max_fails=1 fail_timeout=2s;"; done
+    cat <<CONF
+    keepalive 32;
+  }
+  server {
+    listen 127.0.0.1:$OSMAND_LB_PORT;
+    client_max_body_size 256k;
+    location / {
+      proxy_pass http://switchboard_osmand;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_next_upstream error timeout http_502 http_503;
+      proxy_next_upstream_tries 3;
+    }
+  }
 }
 CONF
   } > "$STATE/nginx/nginx.conf"
@@ -134,15 +157,33 @@ cmd_up() {
     (( SECONDS < deadline )) || die "the load balancer does not answer on $LB_PORT; see $LOGS/nginx-error.log"
     sleep 0.5
   done
+  start_simulation
   cat <<INFO
 
 Switchboard is up: $n nodes behind http://127.0.0.1:$LB_PORT (round-robin, no sticky sessions)
   nodes:   $(for i in $(seq 1 "$n"); do printf 'http://127.0.0.1:%s ' $((FIRST_PORT + i - 1)); done)
+  osmand:  http://127.0.0.1:$OSMAND_LB_PORT (register a device: POST /api/v1/devices)
+  drivers: $DEMO_DRIVERS simulated in tenant demo (SB_DEMO_DRIVERS=0 turns them off)
+  fleet:   curl -N http://127.0.0.1:$LB_PORT/api/v1/realtime/fleet/stream -H "Authorization: Bearer \$($0 token --sub me --role dispatcher --tenant demo)"
   health:  http://127.0.0.1:$LB_PORT/health/ready
   logs:    $LOGS
   tokens:  $0 token --sub me --role service --tenant demo
   stream:  curl -N "http://127.0.0.1:$LB_PORT/api/v1/realtime/stream?channel=tenant:demo:news" -H "Authorization: Bearer \$TOKEN"
 INFO
+}
+
+# The demo's drivers: each posts a position every 2 s through the load balancer, until 'down'.
+start_simulation() {
+  (( DEMO_DRIVERS > 0 )) || return 0
+  if [[ -f "$STATE/pids/sim.pid" ]] && kill -0 "$(cat "$STATE/pids/sim.pid")" 2>/dev/null; then return 0; fi
+  local token
+  token=$("$JAVA_HOME/bin/java" -jar "$JAR" token --sub simulator --role service --tenant demo --ttl 720h 2>/dev/null)
+  setsid nohup "$JAVA_HOME/bin/java" -Xmx256m -jar "$SB_ROOT/modules/loadgen/target/loadgen.jar" --target gps \
+    --nodes "http://127.0.0.1:$LB_PORT" --mode single --tenant demo --drivers "$DEMO_DRIVERS" \
+    --rate "$(( (DEMO_DRIVERS + 1) / 2 ))" --duration 0 --connections 8 --token "$token" \
+    >>"$LOGS/simulator.log" 2>&1 < /dev/null &
+  echo $! > "$STATE/pids/sim.pid"
+  log "driver simulation started: $DEMO_DRIVERS drivers (pid $!, log $LOGS/simulator.log)"
 }
 
 cmd_down() {
@@ -177,6 +218,9 @@ cmd_status() {
     printf 'lb   %s pid %s up\n' "$LB_PORT" "$(cat "$STATE/nginx/nginx.pid")"
   else
     printf 'lb   %s pid - down\n' "$LB_PORT"
+  fi
+  if [[ -f "$STATE/pids/sim.pid" ]] && kill -0 "$(cat "$STATE/pids/sim.pid")" 2>/dev/null; then
+    printf 'sim  %s drivers pid %s up\n' "$DEMO_DRIVERS" "$(cat "$STATE/pids/sim.pid")"
   fi
 }
 
@@ -216,5 +260,5 @@ case "${1:-}" in
   start) shift; cmd_start "$@" ;;
   token) shift; cmd_token "$@" ;;
   logs) echo "$LOGS" ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *      --rate 300 --duration 30 --warmup 5 --procs 3 --token JWT --server-pids 11,12,13 [--padding 0]
  *      [--label text] [--json results.jsonl] [--on-connected "shell command run once all are connected"]
  * </pre>
+ * {@code --target gps} runs the driver simulator instead ({@link io.switchboard.loadgen.gps.DriverSimulator}).
  */
 public final class LoadGen {
 
@@ -42,6 +43,10 @@ public final class LoadGen {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opt = parse(args);
+    if ("gps".equalsIgnoreCase(opt.get("target"))) {
+      io.switchboard.loadgen.gps.DriverSimulator.run(opt);
+      return;
+    }
     Target target = Target.valueOf(opt.getOrDefault("target", "switchboard").toUpperCase());
     String nodesArg = required(opt, "nodes");
     List<URI> nodes = new ArrayList<>();

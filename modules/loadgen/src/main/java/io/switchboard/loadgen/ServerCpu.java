@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** User and system CPU time of a set of processes, from /proc/PID/stat (clock ticks of 10 ms). */
-record ServerCpu(long userTicks, long systemTicks) {
+public record ServerCpu(long userTicks, long systemTicks) {
 
   static final double TICK_MICROS = 10_000.0;
 
-  static ServerCpu sample(List<Long> pids) {
+  public static ServerCpu sample(List<Long> pids) {
     long user = 0;
     long system = 0;
     for (long pid : pids) {
@@ -26,15 +26,15 @@ record ServerCpu(long userTicks, long systemTicks) {
     return new ServerCpu(user, system);
   }
 
-  ServerCpu minus(ServerCpu before) {
+  public ServerCpu minus(ServerCpu before) {
     return new ServerCpu(userTicks - before.userTicks, systemTicks - before.systemTicks);
   }
 
-  double userMicros() {
+  public double userMicros() {
     return userTicks * TICK_MICROS;
   }
 
-  double systemMicros() {
+  public double systemMicros() {
     return systemTicks * TICK_MICROS;
   }
 }

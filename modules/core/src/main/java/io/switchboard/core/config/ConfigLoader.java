@@ -131,7 +131,7 @@ public final class ConfigLoader {
         new SwitchboardConfig.Ingest(
             integer("SB_OSMAND_PORT", 5055),
             duration("SB_LIVE_INTERVAL", "1s"),
-            duration("SB_LIVE_PUBLISH_WINDOW", "10ms"),
+            duration("SB_LIVE_PUBLISH_WINDOW", "5ms"),
             duration("SB_HISTORY_FLUSH_INTERVAL", "250ms"),
             integer("SB_HISTORY_BATCH_SIZE", 5_000),
             integer("SB_INGEST_BUFFER_POINTS", 200_000),

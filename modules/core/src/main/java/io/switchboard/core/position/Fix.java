@@ -33,6 +33,28 @@ public record Fix(String driverId, String tenant, long fixedAtMillis, long recei
     return locationJson().put("driverId", driverId).put("timestamp", Instant.ofEpochMilli(fixedAtMillis).toString());
   }
 
+  /**
+   * The same as {@link #fleetJson()}, written straight to text: the fleet stream's frames hold thousands of these
+   * once a second, and the conflation tick must stay well inside its latency budget.
+   */
+  public void appendFleetJson(StringBuilder sb) {
+    sb.append("{\"latitude\":").append(lat).append(",\"longitude\":").append(lon);
+    appendIfPresent(sb, "heading", heading);
+    appendIfPresent(sb, "speed", speedKmh);
+    appendIfPresent(sb, "accuracy", accuracyM);
+    appendIfPresent(sb, "altitude", altitudeM);
+    appendIfPresent(sb, "battery", battery);
+    sb.append(",\"driverId\":");
+    JsonText.appendString(sb, driverId);
+    sb.append(",\"timestamp\":\"").append(Instant.ofEpochMilli(fixedAtMillis)).append("\"}");
+  }
+
+  private static void appendIfPresent(StringBuilder sb, String key, double v) {
+    if (!Double.isNaN(v)) {
+      sb.append(",\"").append(key).append("\":").append(v);
+    }
+  }
+
   private static void putIfPresent(JsonObject o, String key, double v) {
     if (!Double.isNaN(v)) {
       o.put(key, v);

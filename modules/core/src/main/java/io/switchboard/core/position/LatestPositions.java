@@ -77,7 +77,9 @@ public final class LatestPositions {
       Request zadd = Request.cmd(Command.ZADD).arg(seen(t));
       for (Fix f : entry.getValue()) {
         geoAdd.arg(f.lon()).arg(f.lat()).arg(f.driverId());
-        hset.arg(f.driverId()).arg(f.fleetJson().encode());
+        StringBuilder json = new StringBuilder(160);
+        f.appendFleetJson(json);
+        hset.arg(f.driverId()).arg(json.toString());
         zadd.arg(f.fixedAtMillis()).arg(f.driverId());
       }
       batch.add(geoAdd);

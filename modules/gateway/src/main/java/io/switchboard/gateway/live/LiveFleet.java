@@ -3,12 +3,12 @@ package io.switchboard.gateway.live;
 import io.switchboard.core.event.Addresses;
 import io.switchboard.core.position.Fix;
 import io.switchboard.core.position.FixBatchCodec;
+import io.switchboard.core.position.JsonText;
 import io.switchboard.core.position.LatestPositions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -87,14 +87,14 @@ public final class LiveFleet {
       return;
     }
     Map<String, LiveFrame> drivers = new HashMap<>(moved.size() * 2);
-    Map<String, JsonArray> byTenant = new HashMap<>();
+    Map<String, List<Fix>> byTenant = new HashMap<>();
     for (String id : moved) {
       Fix f = newest.get(id);
       if (f == null) {
         continue;
       }
       drivers.put(id, driverFrame(f));
-      byTenant.computeIfAbsent(f.tenant(), t -> new JsonArray()).add(f.fleetJson());
+      byTenant.computeIfAbsent(f.tenant(), t -> new ArrayList<>()).add(f);
     }
     moved.clear();
     String at = Instant.now().toString();
@@ -113,10 +113,19 @@ public final class LiveFleet {
     return new LiveFrame("driver_location", json.encode());
   }
 
-  static LiveFrame fleetFrame(String type, String tenant, JsonArray drivers, String at) {
-    JsonObject json = new JsonObject().put("type", type).put("tenantId", tenant).put("count", drivers.size())
-        .put("drivers", drivers).put("at", at);
-    return new LiveFrame(type, json.encode());
+  /** Written as text: thousands of drivers a frame, once a second (see {@link Fix#appendFleetJson}). */
+  static LiveFrame fleetFrame(String type, String tenant, List<Fix> drivers, String at) {
+    StringBuilder sb = new StringBuilder(64 + drivers.size() * 160);
+    sb.append("{\"type\":\"").append(type).append("\",\"tenantId\":");
+    JsonText.appendString(sb, tenant).append(",\"count\":").append(drivers.size()).append(",\"drivers\":[");
+    for (int i = 0; i < drivers.size(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      drivers.get(i).appendFleetJson(sb);
+    }
+    sb.append("],\"at\":\"").append(at).append("\"}");
+    return new LiveFrame(type, sb.toString());
   }
 
   /** The driver's newest position: this node's if it has one, else Redis's (a node that just started). */
@@ -143,9 +152,7 @@ public final class LiveFleet {
       }
       List<Fix> sorted = new ArrayList<>(merged.values());
       sorted.sort((a, b) -> a.driverId().compareTo(b.driverId()));
-      JsonArray drivers = new JsonArray();
-      sorted.forEach(f -> drivers.add(f.fleetJson()));
-      return fleetFrame("fleet_snapshot", tenant, drivers, Instant.now().toString());
+      return fleetFrame("fleet_snapshot", tenant, sorted, Instant.now().toString());
     });
   }
 }

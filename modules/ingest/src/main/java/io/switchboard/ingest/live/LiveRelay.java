@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Hands accepted live fixes to every node: every publish window (default 10 ms) the fixes gathered from all
+ * Hands accepted live fixes to every node: every publish window (default 5 ms) the fixes gathered from all
  * event loops go out as one binary batch on the clustered event bus, and the newest per driver to Redis. The
  * gateways conflate; this only keeps the bus from carrying one message per fix.
  */

@@ -25,6 +25,7 @@ final class Health implements RouteContributor {
   private volatile boolean draining;
   private volatile java.util.function.BooleanSupplier relayLeader = () -> false;
   private volatile java.util.function.Supplier<JsonObject> ingest;
+  private volatile java.util.function.Supplier<JsonObject> bridge;
 
   Health(Vertx vertx, SwitchboardConfig config, ClusterManager clusterManager, Gateway gateway, Pool pool) {
     this.vertx = vertx;
@@ -50,6 +51,11 @@ final class Health implements RouteContributor {
   /** The ingest role's state, shown (but not gating readiness: a full buffer answers 503 on its own). */
   void ingest(java.util.function.Supplier<JsonObject> status) {
     ingest = status;
+  }
+
+  /** The Redis bridge's state: "DEGRADED" while Redis is away (the node still serves). */
+  void bridge(java.util.function.Supplier<JsonObject> status) {
+    bridge = status;
   }
 
   void draining() {
@@ -85,6 +91,13 @@ final class Health implements RouteContributor {
       body.put("ingest", status);
       if (up && "DEGRADED".equals(status.getString("redis"))) {
         body.put("status", "DEGRADED"); // still ready: streams and history work; latest positions do not
+      }
+    }
+    if (bridge != null) {
+      JsonObject status = bridge.get();
+      body.put("bridge", status);
+      if (up && "DEGRADED".equals(status.getString("status"))) {
+        body.put("status", "DEGRADED");
       }
     }
     return body;

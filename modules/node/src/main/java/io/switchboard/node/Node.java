@@ -14,6 +14,7 @@ import io.switchboard.gateway.Gateway;
 import io.switchboard.gateway.stats.StatsApi;
 import io.switchboard.gateway.tickets.TicketApi;
 import io.switchboard.ingest.IngestRole;
+import io.switchboard.bridge.BridgeRole;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -84,6 +85,10 @@ final class Node {
     if (ingest != null) {
       health.ingest(ingest::status);
     }
+    BridgeRole bridge = config.runs(Role.BRIDGE) ? new BridgeRole(config, pool) : null;
+    if (bridge != null) {
+      health.bridge(bridge::status);
+    }
 
     List<RouteContributor> routes = new ArrayList<>();
     routes.add(health);
@@ -116,7 +121,8 @@ final class Node {
 
     Future<?> feed = gateway == null ? Future.succeededFuture() : vertx.deployVerticle(gateway.feedVerticle());
     Future<?> ingestWorker = ingest == null ? Future.succeededFuture() : vertx.deployVerticle(ingest.worker());
-    return Future.all(feed, ingestWorker)
+    Future<?> bridgeWorker = bridge == null ? Future.succeededFuture() : vertx.deployVerticle(bridge.verticle());
+    return Future.all(feed, ingestWorker, bridgeWorker)
         .compose(v -> vertx.deployVerticle(() -> new HttpFrontVerticle(config.http(), routes),
             new DeploymentOptions().setInstances(config.http().eventLoops())))
         .compose(v -> ingest == null || ingest.osmAnd() == null ? Future.succeededFuture()

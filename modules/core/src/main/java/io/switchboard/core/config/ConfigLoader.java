@@ -148,6 +148,18 @@ public final class ConfigLoader {
             decimal("SB_ARRIVAL_RADIUS_M", 100),
             duration("SB_ETA_INTERVAL", "30s"),
             duration("SB_ACTIVE_RUNS_REFRESH", "2s")),
+        new SwitchboardConfig.Bridge(
+            list(string("SB_BRIDGE_CHANNELS", "switchboard:publish")),
+            string("SB_BRIDGE_STREAM", "switchboard:events:in"),
+            string("SB_BRIDGE_GROUP", "switchboard"),
+            string("SB_BRIDGE_DEAD_LETTER", "switchboard:dead-letter"),
+            string("SB_BRIDGE_OUT_PREFIX", "switchboard:out:"),
+            string("SB_BRIDGE_OUT_STREAM", ""),
+            integer("SB_BRIDGE_OUT_STREAM_MAXLEN", 100_000),
+            duration("SB_BRIDGE_CLAIM_IDLE", "30s"),
+            duration("SB_BRIDGE_WATCH_INTERVAL", "2s"),
+            longValue("SB_BRIDGE_LOCK_KEY", 0x5b0a2d_0002L),
+            integer("SB_BRIDGE_READ_COUNT", 500)),
         duration("SB_SHUTDOWN_GRACE", "5s"));
   }
 

@@ -20,9 +20,10 @@ public record SwitchboardConfig(
     Relay relay,
     Redis redis,
     Ingest ingest,
+    Bridge bridge,
     Duration shutdownGrace) {
 
-  public enum Role { API, GATEWAY, RELAY, INGEST }
+  public enum Role { API, GATEWAY, RELAY, INGEST, BRIDGE }
 
   /**
    * {@code corsOrigins}: origins allowed to call the API from a browser (credentials allowed), empty for none;
@@ -79,6 +80,16 @@ public record SwitchboardConfig(
                        Duration historyFlushInterval, int historyBatchSize, int bufferPoints, int maxBatchPoints,
                        Filters filters, Duration positionRetention, Duration staleAfter, double arrivalRadiusM,
                        Duration etaInterval, Duration activeRunsRefresh) {}
+
+  /**
+   * The Redis bridge. {@code channels}: pub/sub channels and patterns (with {@code *?[}) taken in;
+   * {@code stream}/{@code group}: the durable inbound stream and its consumer group; {@code outPrefix}: mirror
+   * every committed event as PUBLISH on prefix+channel (empty: off); {@code outStream}: also XADD to this capped
+   * stream (empty: off).
+   */
+  public record Bridge(List<String> channels, String stream, String group, String deadLetter, String outPrefix,
+                       String outStream, int outStreamMaxLen, Duration claimIdle, Duration watchInterval,
+                       long lockKey, int readCount) {}
 
   /** Fix filters; a limit of 0 turns its filter off. */
   public record Filters(boolean invalid, boolean zero, boolean duplicates, Duration maxFuture, double maxSpeedKmh,

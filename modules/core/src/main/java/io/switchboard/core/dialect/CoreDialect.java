@@ -18,7 +18,8 @@ final class CoreDialect implements Dialect {
   @Override
   public Frame render(Event e) {
     StringBuilder sb = new StringBuilder(96 + e.data().length());
-    sb.append("{\"id\":").append(e.seq()).append(",\"eventId\":\"").append(e.eventId())
+    sb.append("{\"id\":").append(e.seq() < 0 ? "null" : String.valueOf(e.seq())).append(",\"eventId\":\"")
+        .append(e.eventId())
         .append("\",\"type\":\"").append(e.type()).append("\",\"channels\":[");
     for (int i = 0; i < e.channels().size(); i++) {
       if (i > 0) {

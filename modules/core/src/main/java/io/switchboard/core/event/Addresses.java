@@ -15,5 +15,12 @@ public final class Addresses {
    */
   public static final String LIVE_POSITIONS = "switchboard.positions.live";
 
+  /**
+   * Batches of transient events (the Redis bridge's {@code durable: false} messages), published to every node
+   * ({@link EventBatchCodec}, sequence -1): delivered live to the streams of their channels, never numbered, never
+   * replayed.
+   */
+  public static final String TRANSIENT_EVENTS = "switchboard.events.transient";
+
   private Addresses() {}
 }

@@ -25,6 +25,7 @@ public final class LeaderElection {
   private final Vertx vertx;
   private final PgConnectOptions options;
   private final long lockKey;
+  private final String role;
   private final Duration retryInterval;
   private final Consumer<PgConnection> onElected;
   private final Handler<Void> onDeposed;
@@ -36,6 +37,13 @@ public final class LeaderElection {
 
   public LeaderElection(Vertx vertx, PgConnectOptions options, long lockKey, Duration retryInterval,
                         Consumer<PgConnection> onElected, Handler<Void> onDeposed) {
+    this(vertx, "relay", options, lockKey, retryInterval, onElected, onDeposed);
+  }
+
+  /** {@code role} names the singleton in the log. */
+  public LeaderElection(Vertx vertx, String role, PgConnectOptions options, long lockKey, Duration retryInterval,
+                        Consumer<PgConnection> onElected, Handler<Void> onDeposed) {
+    this.role = role;
     this.vertx = vertx;
     this.options = options;
     this.lockKey = lockKey;
@@ -74,7 +82,7 @@ public final class LeaderElection {
         .onSuccess(rows -> {
           if (rows.iterator().next().getBoolean(0)) {
             leader = true;
-            LOG.info("Elected relay leader (advisory lock {})", lockKey);
+            LOG.info("Elected {} leader (advisory lock {})", role, lockKey);
             onElected.accept(connection);
           } else {
             retryLater();
@@ -98,7 +106,7 @@ public final class LeaderElection {
       }
       if (leader) {
         leader = false;
-        LOG.warn("Relay leadership lost: the connection holding the advisory lock closed");
+        LOG.warn("{} leadership lost: the connection holding the advisory lock closed", role);
         onDeposed.handle(null);
       }
       if (!stopped && retryTimer < 0) {

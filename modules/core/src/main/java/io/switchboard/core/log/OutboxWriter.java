@@ -44,6 +44,18 @@ public final class OutboxWriter {
         .map(rows -> rows.iterator().next().getString(0));
   }
 
+  /** Appends several events in one round trip (a batch of inbound messages). */
+  public Future<Void> appendAll(SqlClient tx, java.util.List<NewEvent> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    java.util.List<Tuple> rows = new java.util.ArrayList<>(events.size());
+    for (NewEvent e : events) {
+      rows.add(Tuple.of(e.channels().toArray(String[]::new), e.type(), e.data(), notifier != null));
+    }
+    return tx.preparedQuery(INSERT).executeBatch(rows).mapEmpty();
+  }
+
   /** The transaction that appended has committed: wake the relay. */
   public void committed() {
     if (notifier != null) {

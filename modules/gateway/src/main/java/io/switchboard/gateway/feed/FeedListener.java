@@ -10,4 +10,7 @@ public interface FeedListener {
   Context context();
 
   void onEvents(List<EncodedEvent> events);
+
+  /** Events outside the log (no sequence number): delivered to live streams only, in arrival order. */
+  default void onTransient(List<EncodedEvent> events) {}
 }

@@ -42,6 +42,7 @@ public final class SequencedFeed {
 
   private Context context;
   private MessageConsumer<Buffer> consumer;
+  private MessageConsumer<Buffer> transientConsumer;
   private EventRing ring;
   private volatile long head = -1;
   private volatile boolean consumerRegistered;
@@ -60,16 +61,20 @@ public final class SequencedFeed {
   public Future<Void> start() {
     context = vertx.getOrCreateContext();
     consumer = vertx.eventBus().consumer(Addresses.SEQUENCED_EVENTS, msg -> onBatch(EventBatchCodec.decode(msg.body())));
+    transientConsumer = vertx.eventBus().consumer(Addresses.TRANSIENT_EVENTS,
+        msg -> dispatchTransient(EventBatchCodec.decode(msg.body())));
     initialiseHead();
     gapTimer = vertx.setPeriodic(config.gapCheckInterval().toMillis(), t -> checkTail());
-    return consumer.completion().onSuccess(v -> consumerRegistered = true);
+    return Future.all(consumer.completion(), transientConsumer.completion())
+        .onSuccess(v -> consumerRegistered = true).mapEmpty();
   }
 
   public Future<Void> stop() {
     if (gapTimer >= 0) {
       vertx.cancelTimer(gapTimer);
     }
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return consumer == null ? Future.succeededFuture()
+        : Future.all(consumer.unregister(), transientConsumer.unregister()).mapEmpty();
   }
 
   /** Ready once the consumer is registered cluster-wide and the feed knows where the log stands. */
@@ -183,6 +188,17 @@ public final class SequencedFeed {
     List<EncodedEvent> batch = List.copyOf(out);
     for (FeedListener l : listeners) {
       l.context().runOnContext(v -> l.onEvents(batch));
+    }
+  }
+
+  private void dispatchTransient(List<Event> events) {
+    List<EncodedEvent> out = new ArrayList<>(events.size());
+    for (Event e : events) {
+      out.add(FrameEncoder.encode(e));
+    }
+    List<EncodedEvent> batch = List.copyOf(out);
+    for (FeedListener l : listeners) {
+      l.context().runOnContext(v -> l.onTransient(batch));
     }
   }
 

@@ -114,6 +114,22 @@ final class SseConnection {
     return true;
   }
 
+  /**
+   * Queues a transient event (no sequence number) unflushed, once the stream is live: it cannot be replayed, so a
+   * stream still replaying, or one that reconnects, simply does not see it.
+   */
+  boolean offerTransient(ByteBuf chunk) {
+    if (closed || !live) {
+      return false;
+    }
+    if (!raw.isWritable()) {
+      cutOff();
+      return false;
+    }
+    raw.write(chunk);
+    return true;
+  }
+
   /** Writes the latest positions (a snapshot), after which live position frames flow. */
   void startPositions(List<ByteBuf> latest) {
     if (closed) {

@@ -329,6 +329,23 @@ public final class SseEndpoint implements FeedListener, LiveListener {
   }
 
   @Override
+  public void onTransient(List<EncodedEvent> events) {
+    for (EncodedEvent e : events) {
+      List<String> chs = e.channels();
+      for (int i = 0; i < chs.size(); i++) {
+        for (SseConnection conn : index.on(chs.get(i))) {
+          ByteBuf chunk = e.chunk(conn.format());
+          if (chunk != null && conn.offerTransient(chunk) && !conn.dirty) {
+            conn.dirty = true;
+            touched.add(conn);
+          }
+        }
+      }
+    }
+    flushTouched();
+  }
+
+  @Override
   public void onTick(LiveTick tick) {
     if (index.connectionCount() == 0) {
       return;

@@ -138,8 +138,10 @@ public final class DriverSimulator {
     watching.forEach(w -> w.record(true));
     ServerCpu cpu0 = ServerCpu.sample(servers);
     long t0 = System.nanoTime();
+    long windowStart = System.currentTimeMillis();
     Thread.sleep(duration * 1000L);
     double seconds = (System.nanoTime() - t0) / 1e9;
+    long windowEnd = System.currentTimeMillis();
     ServerCpu cpu = ServerCpu.sample(servers).minus(cpu0);
     long acceptedN = accepted.get() - accepted0;
     long requestsN = requests.get() - requests0;
@@ -161,6 +163,7 @@ public final class DriverSimulator {
         .put("label", opt.getOrDefault("label", "gps-" + mode)).put("mode", mode).put("drivers", drivers)
         .put("offeredPointsPerSec", rate).put("batch", batch).put("durationSeconds", duration)
         .put("acceptedTotal", accepted.get())
+        .put("windowStartMs", windowStart).put("windowEndMs", windowEnd)
         .put("acceptedPointsPerSec", round(acceptedN / seconds))
         .put("requestsPerSec", round(requestsN / seconds))
         .put("overloaded503", overloaded.get() - overloaded0).put("errors", errors.get() - errors0)

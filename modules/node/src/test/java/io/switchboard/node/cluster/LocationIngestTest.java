@@ -277,6 +277,11 @@ class LocationIngestTest {
       assertThat(api(1, own.token(drivers[i], "driver")).post("/api/v1/drivers/" + drivers[i] + "/location",
           fix(51.5 + i * 0.01, -0.12, t)).status()).isEqualTo(202);
     }
+    // A driver last seen 11 minutes ago (past SB_FLEET_STALE_AFTER, 10 min): history, but no longer in the fleet.
+    String stale = "fd-stale-" + UUID.randomUUID().toString().substring(0, 6);
+    own.api.created("/api/v1/drivers", new JsonObject().put("id", stale).put("tenantId", own.tenant).put("name", "S"));
+    assertThat(api(1, own.token(stale, "driver")).post("/api/v1/drivers/" + stale + "/location",
+        fix(51.5, -0.12, Instant.now().minusSeconds(660))).status()).isEqualTo(202);
     Thread.sleep(1_500); // in Redis, and their live interval is over before the stream opens
     String ownDispatcher = own.token("disp", "dispatcher");
     try (SseTestClient fleet = new SseTestClient(List.of(cluster.node(0).url()), "/api/v1/realtime/fleet/stream",

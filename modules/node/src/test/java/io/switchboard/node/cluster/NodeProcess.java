@@ -37,6 +37,11 @@ final class NodeProcess {
     this.logDir = logDir;
   }
 
+  /** Changes a setting for the next start. */
+  void env(String key, String value) {
+    env.put(key, value);
+  }
+
   /** The port this node speaks OsmAnd on. */
   int osmandPort() {
     return Integer.parseInt(env.get("SB_OSMAND_PORT"));

@@ -108,6 +108,11 @@ final class TestCluster implements AutoCloseable {
       env.put("SB_SSE_RETRY", "100ms");
       env.put("SB_OSMAND_PORT", String.valueOf(freePort()));
       env.put("SB_REDIS_KEY_PREFIX", redisPrefix());
+      // The bridge's Redis names too: no test reads another's stream or channels.
+      env.put("SB_BRIDGE_CHANNELS", redisPrefix() + "publish");
+      env.put("SB_BRIDGE_STREAM", redisPrefix() + "events:in");
+      env.put("SB_BRIDGE_DEAD_LETTER", redisPrefix() + "dead-letter");
+      env.put("SB_BRIDGE_OUT_PREFIX", redisPrefix() + "out:");
       env.putAll(extraEnv);
       NodeProcess node = new NodeProcess("node-" + (i + 1), ports.get(i)[0], ports.get(i)[1], env, logs);
       nodes.add(node);

@@ -1,0 +1,113 @@
+package io.switchboard.bridge.inbound;
+
+import io.switchboard.core.event.Addresses;
+import io.switchboard.core.event.Event;
+import io.switchboard.core.event.EventBatchCodec;
+import io.switchboard.core.event.NewEvent;
+import io.switchboard.core.log.OutboxWriter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Where bridge events are born. Durable messages of a batch are written in one transaction: their idempotency keys
+ * (a message without one is keyed by where it came from, e.g. its stream entry id) and, for the keys that were new,
+ * their outbox rows — so a key is applied once even when a message is delivered again after a failover. Transient
+ * messages go straight to every node's live streams, after the same key check when they carry a key.
+ */
+public final class InboundWriter {
+
+  /** A parsed message and the key that makes it unique. */
+  public record Keyed(InboundMessage message, String key) {}
+
+  private static final String CLAIM = "INSERT INTO bridge_idempotency (key) SELECT unnest($1::text[])"
+      + " ON CONFLICT DO NOTHING RETURNING key";
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final OutboxWriter outbox;
+
+  public InboundWriter(Vertx vertx, Pool pool, OutboxWriter outbox) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.outbox = outbox;
+  }
+
+  /** Writes the durable messages of {@code batch}; returns how many were new (not duplicates). */
+  public Future<Integer> writeDurable(List<Keyed> batch) {
+    if (batch.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    String[] keys = batch.stream().map(Keyed::key).toArray(String[]::new);
+    return pool.withTransaction(conn -> conn.preparedQuery(CLAIM).execute(Tuple.of((Object) keys))
+            .compose(rows -> {
+              Set<String> fresh = new HashSet<>();
+              for (Row r : rows) {
+                fresh.add(r.getString(0));
+              }
+              List<NewEvent> events = new ArrayList<>();
+              for (Keyed k : batch) {
+                if (fresh.remove(k.key())) { // first occurrence of a new key only
+                  InboundMessage m = k.message();
+                  events.add(new NewEvent(m.channels(), m.type(), m.data()));
+                }
+              }
+              return outbox.appendAll(conn, events).map(events.size());
+            }))
+        .onSuccess(n -> {
+          if (n > 0) {
+            outbox.committed();
+          }
+        });
+  }
+
+  /** Sends transient messages to every node's live streams; a keyed one only the first time. */
+  public Future<Integer> sendTransient(List<Keyed> batch) {
+    if (batch.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    List<Keyed> keyed = batch.stream().filter(k -> k.message().idempotencyKey() != null).toList();
+    Future<Set<String>> fresh = keyed.isEmpty() ? Future.succeededFuture(Set.of())
+        : pool.preparedQuery(CLAIM).execute(Tuple.of((Object) keyed.stream().map(Keyed::key).toArray(String[]::new)))
+            .map(rows -> {
+              Set<String> out = new HashSet<>();
+              for (Row r : rows) {
+                out.add(r.getString(0));
+              }
+              return out;
+            });
+    return fresh.map(newKeys -> {
+      List<Event> events = new ArrayList<>();
+      long now = System.currentTimeMillis();
+      for (Keyed k : batch) {
+        if (k.message().idempotencyKey() == null || newKeys.remove(k.key())) {
+          InboundMessage m = k.message();
+          events.add(new Event(-1, UUID.randomUUID().toString(), m.channels(), m.type(), m.data(), now));
+        }
+      }
+      if (!events.isEmpty()) {
+        vertx.eventBus().publish(Addresses.TRANSIENT_EVENTS, EventBatchCodec.encode(events));
+      }
+      return events.size();
+    });
+  }
+
+  /** Forgets keys older than the event log's retention. */
+  public Future<Integer> expireKeys(java.time.Duration retention) {
+    return pool.preparedQuery("DELETE FROM bridge_idempotency WHERE created_at < now() - ($1 || ' seconds')::interval")
+        .execute(Tuple.of(String.valueOf(retention.toSeconds()))).map(rows -> rows.rowCount());
+  }
+
+  /** The key a message is known by: its own, or where it came from. */
+  public static Keyed keyed(InboundMessage m, String origin) {
+    return new Keyed(m, m.idempotencyKey() != null ? "key:" + m.idempotencyKey() : origin);
+  }
+}

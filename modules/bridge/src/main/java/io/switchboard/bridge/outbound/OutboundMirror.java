@@ -1,0 +1,185 @@
+package io.switchboard.bridge.outbound;
+
+import io.switchboard.core.dialect.Family;
+import io.switchboard.core.event.Addresses;
+import io.switchboard.core.event.Event;
+import io.switchboard.core.event.EventBatchCodec;
+import io.switchboard.core.log.EventLogReader;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Mirrors every committed event to Redis, in sequence order, for services that consume from Redis: a PUBLISH on
+ * {@code <prefix><channel>} for each of its channels and, optionally, an XADD to a capped stream, each carrying
+ * the generic stream's JSON (with {@code id}, the sequence number). Only the bridge leader mirrors. It records the
+ * last mirrored number in Redis, so a new leader continues where the old one stopped (reading the gap from the
+ * log): delivery is at least once, and consumers drop numbers they have seen.
+ */
+public final class OutboundMirror {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OutboundMirror.class);
+  private static final int PAGE = 1_000;
+
+  private final Vertx vertx;
+  private final Redis redis;
+  private final EventLogReader log;
+  private final String prefix;
+  private final String stream;
+  private final int streamMaxLen;
+  private final String cursorKey;
+  private final ArrayDeque<List<Event>> queue = new ArrayDeque<>();
+  private MessageConsumer<Buffer> consumer;
+  private boolean active;
+  private boolean busy;
+  private long last = -1;
+  private volatile boolean healthy = true;
+
+  public OutboundMirror(Vertx vertx, Redis redis, EventLogReader log, String prefix, String stream,
+                        int streamMaxLen) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.log = log;
+    this.prefix = prefix;
+    this.stream = stream;
+    this.streamMaxLen = streamMaxLen;
+    this.cursorKey = (prefix.isEmpty() ? "switchboard:out:" : prefix) + "_last";
+  }
+
+  public boolean enabled() {
+    return !prefix.isEmpty() || !stream.isEmpty();
+  }
+
+  public Future<Void> start() {
+    consumer = vertx.eventBus().consumer(Addresses.SEQUENCED_EVENTS, msg -> {
+      if (active) {
+        queue.add(EventBatchCodec.decode(msg.body()));
+        drain();
+      }
+    });
+    return consumer.completion();
+  }
+
+  /** This node became the bridge leader: continue from the last mirrored number. */
+  public void activate() {
+    if (!enabled()) {
+      return;
+    }
+    active = true;
+    last = -1;
+    queue.clear();
+    busy = true;
+    redis.send(Request.cmd(Command.GET).arg(cursorKey))
+        .compose(v -> v != null ? Future.succeededFuture(v.toLong())
+            : log.state().map(s -> s.lastSeq())) // first mirror ever: from now on
+        .onSuccess(seq -> {
+          last = seq;
+          LOG.info("Mirroring events to Redis after #{}", seq);
+          busy = false;
+          drain();
+        })
+        .onFailure(err -> {
+          busy = false;
+          healthy = false;
+          LOG.warn("Cannot start mirroring ({}); retrying", err.getMessage());
+          vertx.setTimer(1_000, t -> {
+            if (active) {
+              activate();
+            }
+          });
+        });
+  }
+
+  public void deactivate() {
+    active = false;
+    queue.clear();
+  }
+
+  public boolean isUp() {
+    return !active || healthy;
+  }
+
+  public long lastMirrored() {
+    return last;
+  }
+
+  /** One batch at a time, in order; a gap is read from the log first. */
+  private void drain() {
+    if (busy || !active || last < 0 || queue.isEmpty()) {
+      return;
+    }
+    List<Event> batch = queue.peek();
+    long first = batch.get(0).seq();
+    Future<List<Event>> toSend;
+    if (first > last + 1) {
+      // Missed while electing, or a lost bus message; what retention removed already is skipped.
+      toSend = log.range(last, first - 1, PAGE).map(missed -> {
+        if (missed.isEmpty()) {
+          last = first - 1;
+        }
+        return missed;
+      });
+    } else {
+      queue.poll();
+      List<Event> fresh = new ArrayList<>();
+      for (Event e : batch) {
+        if (e.seq() > last) {
+          fresh.add(e);
+        }
+      }
+      toSend = Future.succeededFuture(fresh);
+    }
+    busy = true;
+    toSend.compose(this::mirror)
+        .onSuccess(v -> {
+          healthy = true;
+          busy = false;
+          drain();
+        })
+        .onFailure(err -> {
+          healthy = false;
+          LOG.warn("Cannot mirror events to Redis ({}); retrying", err.getMessage());
+          vertx.setTimer(1_000, t -> {
+            busy = false;
+            drain();
+          });
+        });
+  }
+
+  private Future<Void> mirror(List<Event> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Request> batch = new ArrayList<>();
+    for (Event e : events) {
+      String json = Family.CORE.dialect().render(e).json();
+      if (!prefix.isEmpty()) {
+        for (String c : e.channels()) {
+          batch.add(Request.cmd(Command.PUBLISH).arg(prefix + c).arg(json));
+        }
+      }
+      if (!stream.isEmpty()) {
+        batch.add(Request.cmd(Command.XADD).arg(stream).arg("MAXLEN").arg("~").arg(streamMaxLen).arg("*")
+            .arg("seq").arg(e.seq()).arg("type").arg(e.type()).arg("payload").arg(json));
+      }
+    }
+    long through = events.get(events.size() - 1).seq();
+    batch.add(Request.cmd(Command.SET).arg(cursorKey).arg(through));
+    return redis.batch(batch).onSuccess(r -> last = through).mapEmpty();
+  }
+
+  public Future<Void> stop() {
+    active = false;
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+}

@@ -1,6 +1,11 @@
 package io.switchboard.loadgen;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -31,15 +36,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * (HdrHistogram, publish to receive) and the servers' CPU time per delivery, user and system apart.
  *
  * <pre>
- * java -jar loadgen.jar --target switchboard|orders|nchan|node --nodes http://127.0.0.1:8081,... --subscribers 3000 --channels 30
+ * java -jar loadgen.jar --target switchboard|bridge|orders|nchan|node --nodes http://127.0.0.1:8081,... --subscribers 3000 --channels 30
  *      --rate 300 --duration 30 --warmup 5 --procs 3 --token JWT --server-pids 11,12,13 [--padding 0]
  *      [--label text] [--json results.jsonl] [--on-connected "shell command run once all are connected"]
  * </pre>
- * {@code --target gps} runs the driver simulator instead ({@link io.switchboard.loadgen.gps.DriverSimulator}).
+ * {@code --target bridge [--redis redis://127.0.0.1:6379] [--stream switchboard:events:in]} publishes by XADD to
+ * the Redis bridge's inbound stream. {@code --target gps} runs the driver simulator instead ({@link io.switchboard.loadgen.gps.DriverSimulator}).
  */
 public final class LoadGen {
 
   private LoadGen() {}
+
+  /** For {@code --target bridge}: where the bridge's inbound stream is. */
+  private static String redisUri = "redis://127.0.0.1:6379";
+  private static String stream = "switchboard:events:in";
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opt = parse(args);
@@ -48,6 +58,8 @@ public final class LoadGen {
       return;
     }
     Target target = Target.valueOf(opt.getOrDefault("target", "switchboard").toUpperCase());
+    redisUri = opt.getOrDefault("redis", redisUri);
+    stream = opt.getOrDefault("stream", stream);
     String nodesArg = required(opt, "nodes");
     List<URI> nodes = new ArrayList<>();
     for (String n : nodesArg.split(",")) {
@@ -176,6 +188,9 @@ public final class LoadGen {
   private static long[] publish(Vertx vertx, HttpClient http, Target target, List<URI> nodes, int channels,
                                 double rate, int seconds, int padding, String token, long[] perChannel)
       throws InterruptedException {
+    Redis redis = target == Target.BRIDGE ? Redis.createClient(vertx, new RedisOptions()
+        .setConnectionString(redisUri).setMaxPoolSize(8).setMaxPoolWaiting(100_000).setMaxWaitingHandlers(100_000))
+        : null;
     AtomicLong ok = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     AtomicLong inFlight = new AtomicLong();
@@ -199,7 +214,11 @@ public final class LoadGen {
         }
         Buffer body = target.publishBody(name, Clock.micros(), padding);
         inFlight.incrementAndGet();
-        http.request(req).compose(r -> r.send(body)).compose(r -> r.body().map(b -> r.statusCode()))
+        Future<Integer> sentOne = target == Target.BRIDGE
+            ? redis.send(Request.cmd(Command.XADD).arg(stream).arg("*").arg("payload").arg(body.toString()))
+                .map(r -> 202)
+            : http.request(req).compose(r -> r.send(body)).compose(r -> r.body().map(b -> r.statusCode()));
+        sentOne
             .onComplete(ar -> {
               inFlight.decrementAndGet();
               lastDone.set(System.nanoTime());

@@ -31,6 +31,27 @@ enum Target {
   },
 
   /**
+   * Switchboard fed through the Redis bridge: the same streams as {@link #SWITCHBOARD}, but every event is an
+   * {@code XADD} to the bridge's durable inbound stream (see {@code LoadGen --redis --stream}).
+   */
+  BRIDGE {
+    @Override
+    String subscribePath(String channel) {
+      return SWITCHBOARD.subscribePath(channel);
+    }
+
+    @Override
+    String publishPath(String channel) {
+      return "";
+    }
+
+    @Override
+    Buffer publishBody(String channel, long micros, int padding) {
+      return SWITCHBOARD.publishBody(channel, micros, padding);
+    }
+  },
+
+  /**
    * Switchboard's commerce API: channel {@code bench:k} is order {@code bench-order-k}, watched through the
    * delivery seed's {@code /api/v1/realtime/orders/{id}/stream} and updated with {@code PATCH /api/v1/orders/{id}}
    * (the time travels in {@code notes} as {@code t=<micros>}). The orders are created by {@link OrderFixture}.

@@ -85,6 +85,7 @@ public final class OutboundMirror {
         .onSuccess(seq -> {
           last = seq;
           LOG.info("Mirroring events to Redis after #{}", seq);
+          healthy = true;
           busy = false;
           drain();
         })

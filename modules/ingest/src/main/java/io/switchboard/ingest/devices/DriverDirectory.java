@@ -35,9 +35,12 @@ public final class DriverDirectory {
 
   public DriverDirectory(Vertx vertx, Pool pool) {
     this.vertx = vertx;
-    this.devices = cache((key, ex) -> load(pool, "SELECT driver_id, tenant_id FROM devices WHERE device_key = $1",
-        key));
-    this.drivers = cache((key, ex) -> load(pool, "SELECT id, tenant_id FROM drivers WHERE id = $1", key));
+    // Caffeine refreshes on its own threads; the query must still start on a Vert.x event loop, never on a
+    // foreign thread (a pooled connection would be bound to a context nobody runs).
+    Context home = vertx.getOrCreateContext();
+    this.devices = cache((key, ex) -> load(home, pool,
+        "SELECT driver_id, tenant_id FROM devices WHERE device_key = $1", key));
+    this.drivers = cache((key, ex) -> load(home, pool, "SELECT id, tenant_id FROM drivers WHERE id = $1", key));
     vertx.eventBus().<String>consumer(DEVICE_CHANGED, msg -> devices.synchronous().invalidate(msg.body()));
   }
 
@@ -90,10 +93,20 @@ public final class DriverDirectory {
         .buildAsync(loader);
   }
 
-  private static CompletableFuture<Optional<DriverRef>> load(Pool pool, String sql, String key) {
-    return pool.preparedQuery(sql).execute(Tuple.of(key))
+  private static CompletableFuture<Optional<DriverRef>> load(Context home, Pool pool, String sql, String key) {
+    CompletableFuture<Optional<DriverRef>> result = new CompletableFuture<>();
+    Context current = Vertx.currentContext();
+    Context ctx = current != null && current.isEventLoopContext() ? current : home;
+    ctx.runOnContext(v -> pool.preparedQuery(sql).execute(Tuple.of(key))
         .map(rows -> rows.size() == 0 ? Optional.<DriverRef>empty()
             : Optional.of(new DriverRef(rows.iterator().next().getString(0), rows.iterator().next().getString(1))))
-        .toCompletionStage().toCompletableFuture();
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            result.complete(ar.result());
+          } else {
+            result.completeExceptionally(ar.cause());
+          }
+        }));
+    return result;
   }
 }

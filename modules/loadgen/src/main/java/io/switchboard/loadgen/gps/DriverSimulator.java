@@ -91,8 +91,14 @@ public final class DriverSimulator {
             .setMaxWaitQueueSize(-1));
   }
 
-  public static void run(Map<String, String> opt) throws Exception {
-    new DriverSimulator(opt).go();
+  public static void run(Map<String, String> opt) {
+    try {
+      new DriverSimulator(opt).go();
+    } catch (Exception | Error e) {
+      // Vert.x threads would keep the JVM (and a benchmark script waiting on it) alive.
+      e.printStackTrace();
+      System.exit(1);
+    }
   }
 
   static String driverId(int i) {

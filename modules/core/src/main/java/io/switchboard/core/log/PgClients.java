@@ -24,8 +24,11 @@ public final class PgClients {
 
   public static Pool pool(Vertx vertx, SwitchboardConfig.Postgres pg) {
     return PgBuilder.pool()
+        // No wait timeout: in vertx-sql-client 5.0 the timer that fails a waiter can fire just as a connection is
+        // handed to it ("Promise already completed" in the log), and that request then never gets an answer. A
+        // bounded wait queue keeps the backlog finite instead; a database that is down fails waiters at once.
         .with(new PoolOptions().setMaxSize(pg.poolSize()).setShared(true).setName("switchboard-pg")
-            .setConnectionTimeout(5).setMaxWaitQueueSize(10_000))
+            .setConnectionTimeout(0).setMaxWaitQueueSize(10_000))
         .connectingTo(connectOptions(pg))
         .using(vertx)
         .build();

@@ -73,8 +73,8 @@ public final class LoadGen {
     int procs = Integer.parseInt(opt.getOrDefault("procs", String.valueOf(Math.max(1, (subscribers + 9999) / 10000))));
     int padding = Integer.parseInt(opt.getOrDefault("padding", "0"));
     String token = opt.getOrDefault("token", "-");
-    List<Long> serverPids = pids(opt.getOrDefault("server-pids", ""));
-    List<Long> storePids = pids(opt.getOrDefault("store-pids", ""));
+    List<Long> serverPids = ServerCpu.pids(opt.getOrDefault("server-pids", ""));
+    List<Long> storePids = ServerCpu.pids(opt.getOrDefault("store-pids", ""));
     String label = opt.getOrDefault("label", target.name().toLowerCase());
 
     if (target == Target.ORDERS) {
@@ -267,15 +267,6 @@ public final class LoadGen {
     return v;
   }
 
-  private static List<Long> pids(String spec) {
-    List<Long> out = new ArrayList<>();
-    for (String s : spec.split(",")) {
-      if (!s.isBlank()) {
-        out.add(Long.parseLong(s.trim()));
-      }
-    }
-    return out;
-  }
 
   private static double round(double v, int digits) {
     double f = Math.pow(10, digits);

@@ -26,6 +26,17 @@ public record ServerCpu(long userTicks, long systemTicks) {
     return new ServerCpu(user, system);
   }
 
+  /** {@code --server-pids 11,12,13}. */
+  public static java.util.List<Long> pids(String spec) {
+    java.util.List<Long> out = new java.util.ArrayList<>();
+    for (String s : spec.split(",")) {
+      if (!s.isBlank()) {
+        out.add(Long.parseLong(s.trim()));
+      }
+    }
+    return out;
+  }
+
   public ServerCpu minus(ServerCpu before) {
     return new ServerCpu(userTicks - before.userTicks, systemTicks - before.systemTicks);
   }

@@ -103,15 +103,7 @@ final class SseConnection {
    * the latest positions first.
    */
   boolean offerLive(ByteBuf chunk) {
-    if (closed || !positionsReady) {
-      return false;
-    }
-    if (!raw.isWritable()) {
-      cutOff();
-      return false;
-    }
-    raw.write(chunk);
-    return true;
+    return writeUnnumbered(chunk, positionsReady);
   }
 
   /**
@@ -119,7 +111,11 @@ final class SseConnection {
    * stream still replaying, or one that reconnects, simply does not see it.
    */
   boolean offerTransient(ByteBuf chunk) {
-    if (closed || !live) {
+    return writeUnnumbered(chunk, live);
+  }
+
+  private boolean writeUnnumbered(ByteBuf chunk, boolean ready) {
+    if (closed || !ready) {
       return false;
     }
     if (!raw.isWritable()) {

@@ -32,16 +32,20 @@ final class SimSetup {
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     int parallel = 32;
     for (int from = 0; from < drivers; from += parallel) {
-      List<Future<Integer>> wave = new ArrayList<>();
+      // Waited for one by one as CompletableFutures: the requests complete on several event loops at once.
+      List<java.util.concurrent.CompletableFuture<Integer>> wave = new ArrayList<>();
       for (int i = from; i < Math.min(drivers, from + parallel); i++) {
         int d = i;
         wave.add(post("/api/v1/drivers", new JsonObject().put("id", DriverSimulator.driverId(d)).put("tenantId", tenant)
                 .put("name", "Driver " + d))
             .compose(s -> devices ? post("/api/v1/devices", new JsonObject()
                 .put("deviceId", DriverSimulator.deviceKey(tenant, d)).put("driverId", DriverSimulator.driverId(d)))
-                : Future.succeededFuture(s)));
+                : Future.succeededFuture(s))
+            .toCompletionStage().toCompletableFuture());
       }
-      Future.all(wave).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      for (java.util.concurrent.CompletableFuture<Integer> one : wave) {
+        one.get(60, TimeUnit.SECONDS);
+      }
     }
   }
 
@@ -56,13 +60,13 @@ final class SimSetup {
       }
       System.err.println("[gps] POST " + path + " " + body.getString("id", body.getString("deviceId")) + ": "
           + err + "; trying again");
-      return attempt(path, body);
+      return attempt(path, body).recover(again -> attempt(path, body));
     });
   }
 
   private Future<Integer> attempt(String path, JsonObject body) {
     return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(node.getHost()).setPort(node.getPort())
-            .setURI(path).setIdleTimeout(10_000)
+            .setURI(path).setConnectTimeout(10_000).setIdleTimeout(10_000)
             .putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "application/json"))
         .compose(req -> req.send(Buffer.buffer(body.encode())))
         .compose(resp -> resp.body().map(b -> {

@@ -1,0 +1,108 @@
+package io.switchboard.ingest.history;
+
+import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.core.log.Migrations;
+import io.switchboard.core.log.PgClients;
+import io.switchboard.core.position.Fix;
+import io.switchboard.core.testing.Await;
+import io.switchboard.core.testing.TestConfigs;
+import io.switchboard.core.testing.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The position history in a real PostgreSQL: batched writes, resent points, daily partitions and retention. */
+class PositionHistoryTest {
+
+  private TestDatabase db;
+  private Vertx vertx;
+  private Pool pool;
+
+  @BeforeEach
+  void setUp() {
+    db = TestDatabase.create();
+    SwitchboardConfig config = TestConfigs.of(db, Map.of());
+    Migrations.migrate(config.postgres());
+    vertx = Vertx.vertx();
+    pool = PgClients.pool(vertx, config.postgres());
+  }
+
+  @AfterEach
+  void tearDown() {
+    Await.result(vertx.close());
+    db.close();
+  }
+
+  private static Fix fix(String driver, long at, double lat) {
+    return new Fix(driver, "t", at, at, lat, 13.4, 90, Double.NaN, 5, Double.NaN, Double.NaN, true);
+  }
+
+  @Test
+  void a_batch_is_one_statement_and_a_resent_point_is_one_row() throws Exception {
+    HistoryWriter writer = new HistoryWriter(vertx, pool, new HistoryBuffer(100), 100, 1000);
+    long now = System.currentTimeMillis();
+    List<Fix> batch = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      batch.add(fix("d1", now - i * 1000L, 52.5 + i * 0.001));
+    }
+    batch.add(fix("d1", now, 52.5)); // the same point twice in one batch
+    Await.result(writer.write(batch));
+    Await.result(writer.write(batch.subList(0, 10))); // and again later (a retry)
+    assertThat(count("SELECT count(*) FROM positions")).isEqualTo(50);
+    assertThat(count("SELECT count(*) FROM positions WHERE heading = 90 AND speed_kmh IS NULL AND accuracy_m = 5"))
+        .isEqualTo(50);
+  }
+
+  @Test
+  void partitions_are_prepared_ahead_and_dropped_past_retention() throws Exception {
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    assertThat(partitionExists(today)).isTrue();
+    assertThat(partitionExists(today.plusDays(2))).isTrue();
+    // A day well past a 7-day retention, as if the node had run then, with a row in it.
+    LocalDate old = today.minusDays(10);
+    exec("CREATE TABLE positions_p" + old.toString().replace("-", "") + " PARTITION OF positions FOR VALUES FROM ('"
+        + old + "') TO ('" + old.plusDays(1) + "')");
+    exec("INSERT INTO positions (driver_id, tenant_id, fixed_at, received_at, lat, lon) VALUES"
+        + " ('d', 't', '" + old + " 12:00+00', now(), 1, 1)");
+    // Far older than any partition: kept by the default partition, then deleted by retention too.
+    exec("INSERT INTO positions (driver_id, tenant_id, fixed_at, received_at, lat, lon) VALUES"
+        + " ('d', 't', '2001-01-01 00:00+00', now(), 1, 1)");
+    int dropped = Await.result(new PositionPartitions(pool, Duration.ofDays(7)).maintain());
+    assertThat(dropped).isEqualTo(1);
+    assertThat(partitionExists(old)).isFalse();
+    assertThat(count("SELECT count(*) FROM positions")).isZero();
+    assertThat(partitionExists(today.plusDays(1))).isTrue();
+  }
+
+  private boolean partitionExists(LocalDate day) throws Exception {
+    return count("SELECT count(*) FROM pg_class WHERE relname = 'positions_p" + day.toString().replace("-", "") + "'")
+        == 1;
+  }
+
+  private long count(String sql) throws Exception {
+    try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private void exec(String sql) throws Exception {
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+}

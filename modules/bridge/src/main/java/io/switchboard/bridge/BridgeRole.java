@@ -68,7 +68,9 @@ public final class BridgeRole {
         stream.start();
         election.start();
         Duration retention = config.relay().retention();
-        vertx.setPeriodic(config.relay().retentionInterval().toMillis(), t -> writer.expireKeys(retention));
+        Duration entryKeys = Duration.ofHours(1).compareTo(b.claimIdle().multipliedBy(10)) > 0 ? Duration.ofHours(1)
+            : b.claimIdle().multipliedBy(10);
+        vertx.setPeriodic(config.relay().retentionInterval().toMillis(), t -> writer.expireKeys(retention, entryKeys));
         return mirror.start();
       }
 

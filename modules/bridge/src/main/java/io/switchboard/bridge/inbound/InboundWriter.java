@@ -46,8 +46,13 @@ public final class InboundWriter {
     if (batch.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    String[] keys = batch.stream().map(Keyed::key).toArray(String[]::new);
-    return pool.withTransaction(conn -> conn.preparedQuery(CLAIM).execute(Tuple.of((Object) keys))
+    String[] keys = batch.stream().map(Keyed::key).filter(java.util.Objects::nonNull).toArray(String[]::new);
+    return pool.withTransaction(conn -> (keys.length == 0 ? Future.succeededFuture(List.<Row>of())
+            : conn.preparedQuery(CLAIM).execute(Tuple.of((Object) keys)).map(rows -> {
+              List<Row> list = new ArrayList<>();
+              rows.forEach(list::add);
+              return list;
+            }))
             .compose(rows -> {
               Set<String> fresh = new HashSet<>();
               for (Row r : rows) {
@@ -55,7 +60,7 @@ public final class InboundWriter {
               }
               List<NewEvent> events = new ArrayList<>();
               for (Keyed k : batch) {
-                if (fresh.remove(k.key())) { // first occurrence of a new key only
+                if (k.key() == null || fresh.remove(k.key())) { // unkeyed, or the first occurrence of a new key
                   InboundMessage m = k.message();
                   events.add(new NewEvent(m.channels(), m.type(), m.data()));
                 }
@@ -100,13 +105,19 @@ public final class InboundWriter {
     });
   }
 
-  /** Forgets keys older than the event log's retention. */
-  public Future<Integer> expireKeys(java.time.Duration retention) {
-    return pool.preparedQuery("DELETE FROM bridge_idempotency WHERE created_at < now() - ($1 || ' seconds')::interval")
-        .execute(Tuple.of(String.valueOf(retention.toSeconds()))).map(rows -> rows.rowCount());
+  /**
+   * Forgets keys: a service's own keys after the event log's retention; a stream entry's id once no redelivery of
+   * it can come any more ({@code entryKeys}, an hour: entries are claimed after {@code SB_BRIDGE_CLAIM_IDLE}), so
+   * the table stays small at thousands of entries a second.
+   */
+  public Future<Integer> expireKeys(java.time.Duration retention, java.time.Duration entryKeys) {
+    return pool.preparedQuery("DELETE FROM bridge_idempotency WHERE created_at < now() - ($1 || ' seconds')::interval"
+            + " OR (key LIKE 'stream:%' AND created_at < now() - ($2 || ' seconds')::interval)")
+        .execute(Tuple.of(String.valueOf(retention.toSeconds()), String.valueOf(entryKeys.toSeconds())))
+        .map(rows -> rows.rowCount());
   }
 
-  /** The key a message is known by: its own, or where it came from. */
+  /** The key a message is known by: its own, or where it came from (null: it needs none). */
   public static Keyed keyed(InboundMessage m, String origin) {
     return new Keyed(m, m.idempotencyKey() != null ? "key:" + m.idempotencyKey() : origin);
   }

@@ -129,13 +129,9 @@ public final class PubSubInbound {
     received++;
     try {
       InboundMessage m = InboundMessage.parse(payload);
+      // Only the leader receives a pub/sub message, once: it needs no key of its own (null) unless it brings one.
       InboundWriter.Keyed k = InboundWriter.keyed(m, null);
-      if (m.durable()) {
-        durable.add(m.idempotencyKey() != null ? k
-            : new InboundWriter.Keyed(m, "pubsub:" + java.util.UUID.randomUUID()));
-      } else {
-        transients.add(k);
-      }
+      (m.durable() ? durable : transients).add(k);
       scheduleFlush();
     } catch (BadMessage e) {
       deadLetters.send(e.getMessage(), "pubsub:" + channel, payload);

@@ -115,7 +115,7 @@ public final class DriverSimulator {
       // answer that never came, without any request timing out — was seen here and is not understood yet.
       for (int attempt = 1; ; attempt++) {
         try {
-          new SimSetup(http, nodes.getFirst(), token, tenant).create(drivers, mode.equals("osmand"));
+          new SimSetup(vertx, http, nodes.getFirst(), token, tenant).create(drivers, mode.equals("osmand"));
           break;
         } catch (java.util.concurrent.TimeoutException e) {
           if (attempt == 3) {

@@ -19,8 +19,10 @@ final class SimSetup {
   private final URI node;
   private final String token;
   private final String tenant;
+  private final io.vertx.core.Context context;
 
-  SimSetup(HttpClient http, URI node, String token, String tenant) {
+  SimSetup(io.vertx.core.Vertx vertx, HttpClient http, URI node, String token, String tenant) {
+    this.context = vertx.getOrCreateContext();
     this.http = http;
     this.node = node;
     this.token = token;
@@ -33,16 +35,24 @@ final class SimSetup {
     int parallel = 32;
     for (int from = 0; from < drivers; from += parallel) {
       // Waited for one by one as CompletableFutures: the requests complete on several event loops at once.
+      // Issued from one event loop, not from this (main) thread: requests started from a foreign thread stalled
+      // now and then (an answer never delivered, no timeout firing) with vertx-core 5.0.10's client pool.
       List<java.util.concurrent.CompletableFuture<Integer>> wave = new ArrayList<>();
-      for (int i = from; i < Math.min(drivers, from + parallel); i++) {
-        int d = i;
-        wave.add(post("/api/v1/drivers", new JsonObject().put("id", DriverSimulator.driverId(d)).put("tenantId", tenant)
-                .put("name", "Driver " + d))
-            .compose(s -> devices ? post("/api/v1/devices", new JsonObject()
-                .put("deviceId", DriverSimulator.deviceKey(tenant, d)).put("driverId", DriverSimulator.driverId(d)))
-                : Future.succeededFuture(s))
-            .toCompletionStage().toCompletableFuture());
-      }
+      int first = from;
+      java.util.concurrent.CompletableFuture<Void> issued = new java.util.concurrent.CompletableFuture<>();
+      context.runOnContext(v -> {
+        for (int i = first; i < Math.min(drivers, first + parallel); i++) {
+          int d = i;
+          wave.add(post("/api/v1/drivers", new JsonObject().put("id", DriverSimulator.driverId(d))
+                  .put("tenantId", tenant).put("name", "Driver " + d))
+              .compose(s -> devices ? post("/api/v1/devices", new JsonObject()
+                  .put("deviceId", DriverSimulator.deviceKey(tenant, d)).put("driverId", DriverSimulator.driverId(d)))
+                  : Future.succeededFuture(s))
+              .toCompletionStage().toCompletableFuture());
+        }
+        issued.complete(null);
+      });
+      issued.get(10, TimeUnit.SECONDS);
       for (java.util.concurrent.CompletableFuture<Integer> one : wave) {
         one.get(60, TimeUnit.SECONDS);
       }

@@ -15,6 +15,7 @@ import io.switchboard.ingest.devices.DriverDirectory;
 import io.switchboard.ingest.filter.Filters;
 import io.switchboard.ingest.fleet.FleetApi;
 import io.switchboard.ingest.history.HistoryBuffer;
+import io.switchboard.ingest.http.Callers;
 import io.switchboard.ingest.history.HistoryWriter;
 import io.switchboard.ingest.history.PositionPartitions;
 import io.switchboard.ingest.json.LocationApi;
@@ -79,10 +80,11 @@ public final class IngestRole {
 
   public List<RouteContributor> routes() {
     int maxBody = config.http().maxBodyBytes();
+    Callers callers = new Callers(verifier, directory);
     return List.of(
-        new LocationApi(verifier, directory, ingestor, config.ingest().maxBatchPoints(), maxBody),
-        new DevicesApi(pool, verifier, directory, maxBody),
-        new FleetApi(pool, verifier, latest, directory));
+        new LocationApi(callers, ingestor, config.ingest().maxBatchPoints(), maxBody),
+        new DevicesApi(pool, callers, directory, maxBody),
+        new FleetApi(pool, callers, latest));
   }
 
   /** The history writer, live relay and arrival watcher, on one context. */

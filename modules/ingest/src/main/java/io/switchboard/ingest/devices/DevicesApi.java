@@ -1,12 +1,9 @@
 package io.switchboard.ingest.devices;
 
-import io.switchboard.core.auth.AuthException;
-import io.switchboard.core.auth.BearerTokens;
-import io.switchboard.core.auth.Principal;
-import io.switchboard.core.auth.TokenVerifier;
 import io.switchboard.core.http.ApiError;
 import io.switchboard.core.http.BoundedBody;
 import io.switchboard.core.http.RouteContributor;
+import io.switchboard.ingest.http.Callers;
 import io.switchboard.ingest.http.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -27,13 +24,13 @@ public final class DevicesApi implements RouteContributor {
   private static final String KEY = "[A-Za-z0-9_\\-.:@]{1,100}";
 
   private final Pool pool;
-  private final TokenVerifier verifier;
+  private final Callers callers;
   private final DriverDirectory directory;
   private final int maxBodyBytes;
 
-  public DevicesApi(Pool pool, TokenVerifier verifier, DriverDirectory directory, int maxBodyBytes) {
+  public DevicesApi(Pool pool, Callers callers, DriverDirectory directory, int maxBodyBytes) {
     this.pool = pool;
-    this.verifier = verifier;
+    this.callers = callers;
     this.directory = directory;
     this.maxBodyBytes = maxBodyBytes;
   }
@@ -46,7 +43,7 @@ public final class DevicesApi implements RouteContributor {
   }
 
   private void register(RoutingContext ctx) {
-    staff(ctx).compose(p -> {
+    callers.tenantStaff(ctx, "devices are managed by staff of a tenant").compose(p -> {
       JsonObject body;
       try {
         body = new JsonObject(BoundedBody.of(ctx));
@@ -90,7 +87,7 @@ public final class DevicesApi implements RouteContributor {
   }
 
   private void list(RoutingContext ctx) {
-    staff(ctx).compose(p -> {
+    callers.tenantStaff(ctx, "devices are managed by staff of a tenant").compose(p -> {
       String driver = ctx.request().getParam("driverId");
       return pool.preparedQuery("SELECT device_key, driver_id, created_at::text FROM devices WHERE tenant_id = $1"
               + " AND ($2::text IS NULL OR driver_id = $2) ORDER BY device_key LIMIT 10000")
@@ -108,7 +105,7 @@ public final class DevicesApi implements RouteContributor {
   }
 
   private void remove(RoutingContext ctx) {
-    staff(ctx).compose(p -> {
+    callers.tenantStaff(ctx, "devices are managed by staff of a tenant").compose(p -> {
       String deviceId = id(ctx.pathParam("deviceId"), "deviceId");
       return pool.preparedQuery("DELETE FROM devices WHERE device_key = $1 AND tenant_id = $2")
           .execute(Tuple.of(deviceId, p.tenant()))
@@ -121,15 +118,6 @@ public final class DevicesApi implements RouteContributor {
             return null;
           });
     }).onFailure(err -> Responses.error(ctx, err));
-  }
-
-  private Future<Principal> staff(RoutingContext ctx) {
-    return verifier.verify(BearerTokens.of(ctx.request())).map(p -> {
-      if (!p.isStaff() || p.tenant().isEmpty()) {
-        throw AuthException.forbidden("devices are managed by staff of a tenant");
-      }
-      return p;
-    });
   }
 
   private static String id(Object value, String name) {

@@ -1,17 +1,13 @@
 package io.switchboard.ingest.fleet;
 
 import io.switchboard.core.auth.AuthException;
-import io.switchboard.core.auth.BearerTokens;
-import io.switchboard.core.auth.Principal;
-import io.switchboard.core.auth.TokenVerifier;
 import io.switchboard.core.http.ApiError;
 import io.switchboard.core.http.RouteContributor;
 import io.switchboard.core.position.Fix;
 import io.switchboard.core.position.LatestPositions;
-import io.switchboard.ingest.devices.DriverDirectory;
 import io.switchboard.ingest.fix.FixTime;
+import io.switchboard.ingest.http.Callers;
 import io.switchboard.ingest.http.Responses;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -31,17 +27,16 @@ import java.util.List;
 public final class FleetApi implements RouteContributor {
 
   private static final int MAX_TRACK_POINTS = 50_000;
+  private static final String STAFF_ONLY = "the fleet is for dispatchers, admins and services of a tenant";
 
   private final Pool pool;
-  private final TokenVerifier verifier;
+  private final Callers callers;
   private final LatestPositions latest;
-  private final DriverDirectory directory;
 
-  public FleetApi(Pool pool, TokenVerifier verifier, LatestPositions latest, DriverDirectory directory) {
+  public FleetApi(Pool pool, Callers callers, LatestPositions latest) {
     this.pool = pool;
-    this.verifier = verifier;
+    this.callers = callers;
     this.latest = latest;
-    this.directory = directory;
   }
 
   @Override
@@ -52,7 +47,7 @@ public final class FleetApi implements RouteContributor {
   }
 
   private void positions(RoutingContext ctx) {
-    staff(ctx)
+    callers.tenantStaff(ctx, STAFF_ONLY)
         .compose(p -> latest.all(p.tenant()).map(fixes -> {
           JsonArray drivers = new JsonArray();
           fixes.stream().sorted(Comparator.comparing(Fix::driverId)).forEach(f -> drivers.add(f.fleetJson()));
@@ -63,7 +58,7 @@ public final class FleetApi implements RouteContributor {
   }
 
   private void nearby(RoutingContext ctx) {
-    staff(ctx)
+    callers.tenantStaff(ctx, STAFF_ONLY)
         .compose(p -> {
           double lat = param(ctx, "lat", -90, 90, null);
           double lon = param(ctx, "lon", -180, 180, null);
@@ -84,12 +79,8 @@ public final class FleetApi implements RouteContributor {
 
   private void track(RoutingContext ctx) {
     String driverId = ctx.pathParam("driverId");
-    verifier.verify(BearerTokens.of(ctx.request()))
-        .compose(p -> {
-          boolean self = p.is(Principal.DRIVER) && driverId.equals(p.subject());
-          if (!self && !p.isStaff()) {
-            throw AuthException.forbidden("a track is for staff and the driver itself");
-          }
+    callers.driver(ctx, driverId, "a track is for staff and the driver itself")
+        .compose(driver -> {
           long now = System.currentTimeMillis();
           long to = time(ctx, "to", now);
           long from = time(ctx, "from", to - 3_600_000);
@@ -99,16 +90,11 @@ public final class FleetApi implements RouteContributor {
           int limit = (int) param(ctx, "limit", 1, MAX_TRACK_POINTS, 10_000.0);
           boolean geojson = "geojson".equalsIgnoreCase(ctx.request().getParam("format"))
               || String.valueOf(ctx.request().getHeader("Accept")).contains("geo+json");
-          return directory.driver(driverId).compose(found -> {
-            if (found.isEmpty() || !p.inTenant(found.get().tenant())) {
-              throw new ApiError(404, "not_found", "no such driver");
-            }
-            return pool.preparedQuery("SELECT (extract(epoch FROM fixed_at) * 1000)::int8, lat, lon, heading,"
-                    + " speed_kmh, accuracy_m FROM positions WHERE driver_id = $1 AND fixed_at >= to_timestamp($2 / 1000.0)"
-                    + " AND fixed_at <= to_timestamp($3 / 1000.0) ORDER BY fixed_at LIMIT $4")
-                .execute(Tuple.of(driverId, from, to, limit))
-                .map(rows -> geojson ? lineString(driverId, rows) : points(driverId, from, to, rows));
-          });
+          return pool.preparedQuery("SELECT (extract(epoch FROM fixed_at) * 1000)::int8, lat, lon, heading,"
+                  + " speed_kmh, accuracy_m FROM positions WHERE driver_id = $1 AND fixed_at >= to_timestamp($2 / 1000.0)"
+                  + " AND fixed_at <= to_timestamp($3 / 1000.0) ORDER BY fixed_at LIMIT $4")
+              .execute(Tuple.of(driverId, from, to, limit))
+              .map(rows -> geojson ? lineString(driverId, rows) : points(driverId, from, to, rows));
         })
         .onSuccess(body -> {
           if (body.containsKey("type")) {
@@ -150,15 +136,6 @@ public final class FleetApi implements RouteContributor {
     if (v != null) {
       o.put(key, ((Number) v).doubleValue());
     }
-  }
-
-  private Future<Principal> staff(RoutingContext ctx) {
-    return verifier.verify(BearerTokens.of(ctx.request())).map(p -> {
-      if (!p.isStaff() || p.tenant().isEmpty()) {
-        throw AuthException.forbidden("the fleet is for dispatchers, admins and services of a tenant");
-      }
-      return p;
-    });
   }
 
   private static double param(RoutingContext ctx, String name, double min, double max, Double def) {

@@ -1,16 +1,12 @@
 package io.switchboard.ingest.json;
 
-import io.switchboard.core.auth.AuthException;
-import io.switchboard.core.auth.BearerTokens;
-import io.switchboard.core.auth.Principal;
-import io.switchboard.core.auth.TokenVerifier;
 import io.switchboard.core.http.ApiError;
 import io.switchboard.core.http.BoundedBody;
 import io.switchboard.core.http.RouteContributor;
-import io.switchboard.ingest.devices.DriverDirectory;
 import io.switchboard.ingest.devices.DriverDirectory.DriverRef;
 import io.switchboard.ingest.fix.LocationJson;
 import io.switchboard.ingest.fix.RawFix;
+import io.switchboard.ingest.http.Callers;
 import io.switchboard.ingest.http.Responses;
 import io.switchboard.ingest.pipeline.Ingestor;
 import io.switchboard.ingest.pipeline.Outcome;
@@ -32,16 +28,13 @@ import java.util.List;
  */
 public final class LocationApi implements RouteContributor {
 
-  private final TokenVerifier verifier;
-  private final DriverDirectory directory;
+  private final Callers callers;
   private final Ingestor ingestor;
   private final int maxBatchPoints;
   private final int maxBodyBytes;
 
-  public LocationApi(TokenVerifier verifier, DriverDirectory directory, Ingestor ingestor, int maxBatchPoints,
-                     int maxBodyBytes) {
-    this.verifier = verifier;
-    this.directory = directory;
+  public LocationApi(Callers callers, Ingestor ingestor, int maxBatchPoints, int maxBodyBytes) {
+    this.callers = callers;
     this.ingestor = ingestor;
     this.maxBatchPoints = maxBatchPoints;
     this.maxBodyBytes = Math.max(maxBodyBytes, maxBatchPoints * 512);
@@ -107,25 +100,13 @@ public final class LocationApi implements RouteContributor {
         .onFailure(err -> Responses.error(ctx, err));
   }
 
-  /** The driver the caller may post for, or a 401/403/404. */
+  /** The driver the caller may post for, or a 400/401/403/404. */
   private Future<DriverRef> poster(RoutingContext ctx) {
     String driverId = ctx.pathParam("driverId");
     if (driverId == null || !driverId.matches("[A-Za-z0-9_\\-.@]{1,100}")) {
       return Future.failedFuture(ApiError.badRequest("driverId must be 1-100 characters of letters, digits and _-.@"));
     }
-    return verifier.verify(BearerTokens.of(ctx.request()))
-        .compose(p -> {
-          boolean self = p.is(Principal.DRIVER) && driverId.equals(p.subject());
-          if (!self && !p.isStaff()) {
-            throw AuthException.forbidden("a driver posts only its own positions");
-          }
-          return directory.driver(driverId).map(found -> {
-            if (found.isEmpty() || !p.inTenant(found.get().tenant())) {
-              throw new ApiError(404, "not_found", "no such driver");
-            }
-            return found.get();
-          });
-        });
+    return callers.driver(ctx, driverId, "a driver posts only its own positions");
   }
 
   private static Object parse(Buffer body) {

@@ -1,6 +1,8 @@
 package io.switchboard.core.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -31,43 +33,46 @@ public final class BoundedBody implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    HttpServerRequest request = ctx.request();
+    read(ctx.request(), maxBytes)
+        .onSuccess(body -> {
+          ctx.put(KEY, body);
+          ctx.next();
+        })
+        .onFailure(err -> JsonErrors.send(ctx, err));
+  }
+
+  /**
+   * Reads a request body of at most {@code maxBytes}: fails with a 413 {@link ApiError} beyond it (told by the
+   * Content-Length before reading, or as the chunks arrive), a 400 for an unreadable Content-Length.
+   */
+  public static Future<Buffer> read(HttpServerRequest request, int maxBytes) {
     String length = request.getHeader("Content-Length");
     if (length != null) {
       try {
         if (Long.parseLong(length.trim()) > maxBytes) {
-          tooLarge(ctx);
-          return;
+          return Future.failedFuture(tooLarge(maxBytes));
         }
       } catch (NumberFormatException e) {
-        JsonErrors.send(ctx.response(), 400, "bad_request", "invalid Content-Length");
-        return;
+        return Future.failedFuture(ApiError.badRequest("invalid Content-Length"));
       }
     }
+    Promise<Buffer> done = Promise.promise();
     Buffer body = Buffer.buffer();
-    boolean[] failed = {false};
     request.handler(chunk -> {
-      if (failed[0]) {
-        return;
-      }
       if (body.length() + chunk.length() > maxBytes) {
-        failed[0] = true;
-        tooLarge(ctx);
-        return;
-      }
-      body.appendBuffer(chunk);
-    });
-    request.endHandler(v -> {
-      if (!failed[0]) {
-        ctx.put(KEY, body);
-        ctx.next();
+        done.tryFail(tooLarge(maxBytes));
+      } else if (!done.future().isComplete()) {
+        body.appendBuffer(chunk);
       }
     });
-    request.exceptionHandler(err -> failed[0] = true);
+    request.endHandler(v -> done.tryComplete(body));
+    // A client gone mid-body: nothing to answer, and nothing worth an error in the log.
+    request.exceptionHandler(err -> done.tryFail(ApiError.badRequest("the request body could not be read")));
     request.resume();
+    return done.future();
   }
 
-  private void tooLarge(RoutingContext ctx) {
-    JsonErrors.send(ctx.response(), 413, "payload_too_large", "request body larger than " + maxBytes + " bytes");
+  private static ApiError tooLarge(int maxBytes) {
+    return new ApiError(413, "payload_too_large", "request body larger than " + maxBytes + " bytes");
   }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.ingest.osmand;
 
 import io.switchboard.core.http.ApiError;
+import io.switchboard.core.http.BoundedBody;
 import io.switchboard.core.http.JsonErrors;
 import io.switchboard.ingest.devices.DriverDirectory;
 import io.switchboard.ingest.pipeline.Ingestor;
@@ -62,26 +63,12 @@ public final class OsmAndServer extends VerticleBase {
       take(request, OsmAndDecoder.decodeQuery(request.params()), false);
       return;
     }
-    String length = request.getHeader("Content-Length");
-    if (length != null && (!length.trim().matches("\\d{1,9}") || Long.parseLong(length.trim()) > MAX_BODY_BYTES)) {
-      JsonErrors.send(request.response(), 413, "payload_too_large", "body larger than " + MAX_BODY_BYTES + " bytes");
-      return;
-    }
-    Buffer body = Buffer.buffer();
-    boolean[] tooLarge = {false};
-    request.handler(chunk -> {
-      if (!tooLarge[0] && body.length() + chunk.length() > MAX_BODY_BYTES) {
-        tooLarge[0] = true;
-        JsonErrors.send(request.response(), 413, "payload_too_large", "body larger than " + MAX_BODY_BYTES + " bytes");
-      } else if (!tooLarge[0]) {
-        body.appendBuffer(chunk);
-      }
-    });
-    request.endHandler(v -> {
-      if (!tooLarge[0]) {
-        onBody(request, body);
-      }
-    });
+    BoundedBody.read(request, MAX_BODY_BYTES)
+        .onSuccess(body -> onBody(request, body))
+        .onFailure(err -> {
+          ApiError e = (ApiError) err;
+          JsonErrors.send(request.response(), e.status(), e.code(), e.getMessage());
+        });
   }
 
   private void onBody(HttpServerRequest request, Buffer body) {

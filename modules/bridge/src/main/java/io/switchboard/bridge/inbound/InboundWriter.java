@@ -47,17 +47,9 @@ public final class InboundWriter {
       return Future.succeededFuture(0);
     }
     String[] keys = batch.stream().map(Keyed::key).filter(java.util.Objects::nonNull).toArray(String[]::new);
-    return pool.withTransaction(conn -> (keys.length == 0 ? Future.succeededFuture(List.<Row>of())
-            : conn.preparedQuery(CLAIM).execute(Tuple.of((Object) keys)).map(rows -> {
-              List<Row> list = new ArrayList<>();
-              rows.forEach(list::add);
-              return list;
-            }))
-            .compose(rows -> {
-              Set<String> fresh = new HashSet<>();
-              for (Row r : rows) {
-                fresh.add(r.getString(0));
-              }
+    return pool.withTransaction(conn -> (keys.length == 0 ? Future.succeededFuture(new HashSet<String>())
+            : conn.preparedQuery(CLAIM).execute(Tuple.of((Object) keys)).map(InboundWriter::keysOf))
+            .compose(fresh -> {
               List<NewEvent> events = new ArrayList<>();
               for (Keyed k : batch) {
                 if (k.key() == null || fresh.remove(k.key())) { // unkeyed, or the first occurrence of a new key
@@ -82,13 +74,7 @@ public final class InboundWriter {
     List<Keyed> keyed = batch.stream().filter(k -> k.message().idempotencyKey() != null).toList();
     Future<Set<String>> fresh = keyed.isEmpty() ? Future.succeededFuture(Set.of())
         : pool.preparedQuery(CLAIM).execute(Tuple.of((Object) keyed.stream().map(Keyed::key).toArray(String[]::new)))
-            .map(rows -> {
-              Set<String> out = new HashSet<>();
-              for (Row r : rows) {
-                out.add(r.getString(0));
-              }
-              return out;
-            });
+            .map(InboundWriter::keysOf);
     return fresh.map(newKeys -> {
       List<Event> events = new ArrayList<>();
       long now = System.currentTimeMillis();
@@ -103,6 +89,15 @@ public final class InboundWriter {
       }
       return events.size();
     });
+  }
+
+  /** The keys a claim inserted: those seen for the first time. */
+  private static Set<String> keysOf(Iterable<Row> rows) {
+    Set<String> out = new HashSet<>();
+    for (Row r : rows) {
+      out.add(r.getString(0));
+    }
+    return out;
   }
 
   /**

@@ -5,6 +5,7 @@ import io.switchboard.api.http.Change;
 import io.switchboard.api.http.ChangeRunner;
 import io.switchboard.api.http.IfMatch;
 import io.switchboard.api.http.JsonBody;
+import io.switchboard.api.http.QueryParams;
 import io.switchboard.api.http.Reply;
 import io.switchboard.core.auth.AuthException;
 import io.switchboard.core.auth.Principal;
@@ -98,8 +99,8 @@ public final class OrdersApi implements RouteContributor {
       if (status != null && !OrderStatus.NAMES.contains(status)) {
         throw ApiError.badRequest("status must be one of " + String.join(", ", Set.copyOf(OrderStatus.NAMES)));
       }
-      int limit = intParam(ctx, "limit", 50, 1, 500);
-      int offset = intParam(ctx, "offset", 0, 0, 1_000_000);
+      int limit = QueryParams.intParam(ctx, "limit", 50, 1, 500);
+      int offset = QueryParams.intParam(ctx, "offset", 0, 0, 1_000_000);
       String tenant = ctx.request().getParam("tenantId");
       if (tenant != null && !tenant.equals(principal.tenant())) {
         throw AuthException.forbidden("not allowed in tenant " + tenant);
@@ -181,21 +182,4 @@ public final class OrdersApi implements RouteContributor {
   static Reply versioned(OrderSnapshot order, int status) {
     return new Reply(status, order.json(), order.version());
   }
-
-  static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
-    String raw = ctx.request().getParam(name);
-    if (raw == null) {
-      return fallback;
-    }
-    try {
-      int v = Integer.parseInt(raw);
-      if (v < min || v > max) {
-        throw new NumberFormatException();
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw ApiError.badRequest(name + " must be an integer between " + min + " and " + max);
-    }
-  }
-
 }

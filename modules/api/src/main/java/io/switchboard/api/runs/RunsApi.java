@@ -3,6 +3,7 @@ package io.switchboard.api.runs;
 import io.switchboard.api.http.ChangeRunner;
 import io.switchboard.api.http.IfMatch;
 import io.switchboard.api.http.JsonBody;
+import io.switchboard.api.http.QueryParams;
 import io.switchboard.api.http.Reply;
 import io.switchboard.core.auth.Principal;
 import io.switchboard.core.http.ApiError;
@@ -16,12 +17,21 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /** Delivery runs over HTTP: create with stops, assign a driver, start, complete stops, complete the run. */
 public final class RunsApi implements RouteContributor {
 
   static final String PATH = "/api/v1/runs";
+
+  /** {@code active} is every run not completed yet: what a dispatcher's run board shows. */
+  private static final Set<String> STATUSES = Set.of("planned", "assigned", "in_progress", "completed", "active");
+
+  private static final String LIST = "SELECT run_json(id)::text FROM runs WHERE tenant_id = $1"
+      + " AND ($2::text IS NULL OR CASE WHEN $2 = 'active' THEN status <> 'completed' ELSE status = $2 END)"
+      + " AND ($3::text IS NULL OR driver_id = $3)"
+      + " ORDER BY created_at DESC, id LIMIT $4 OFFSET $5";
 
   private final ChangeRunner runner;
   private final RunBook book;
@@ -37,6 +47,7 @@ public final class RunsApi implements RouteContributor {
   public void mount(Router router) {
     BoundedBody body = BoundedBody.limitedTo(maxBodyBytes);
     router.post(PATH).handler(body).handler(this::create);
+    router.get(PATH).handler(this::list);
     router.get(PATH + "/:id").handler(this::get);
     router.post(PATH + "/:id/assign").handler(body).handler(this::assign);
     router.post(PATH + "/:id/start").handler(body).handler(ctx -> runner.change(ctx, change ->
@@ -83,6 +94,31 @@ public final class RunsApi implements RouteContributor {
           }
           return versioned(new JsonObject(json));
         }));
+  }
+
+  /** Staff list their tenant's runs; a driver lists only its own. */
+  private void list(RoutingContext ctx) {
+    runner.read(ctx, (pool, principal) -> {
+      String status = ctx.request().getParam("status");
+      if (status != null && !STATUSES.contains(status)) {
+        throw ApiError.badRequest("status must be one of planned, assigned, in_progress, completed, active");
+      }
+      int limit = QueryParams.intParam(ctx, "limit", 100, 1, 500);
+      int offset = QueryParams.intParam(ctx, "offset", 0, 0, 1_000_000);
+      String driver = ctx.request().getParam("driverId");
+      if (!principal.isStaff()) {
+        if (!principal.is(Principal.DRIVER)) {
+          throw new ApiError(403, "forbidden", "runs are listed by staff and by their driver");
+        }
+        driver = principal.subject();
+      }
+      return pool.preparedQuery(LIST).execute(Tuple.of(principal.tenant(), status, driver, limit, offset))
+          .map(rows -> {
+            JsonArray runs = new JsonArray();
+            rows.forEach(r -> runs.add(new JsonObject(r.getString(0))));
+            return Reply.ok(new JsonObject().put("runs", runs).put("limit", limit).put("offset", offset));
+          });
+    });
   }
 
   static Reply versioned(JsonObject run) {

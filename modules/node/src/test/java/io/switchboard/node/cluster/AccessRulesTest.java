@@ -116,6 +116,12 @@ class AccessRulesTest {
     assertThat(streamStatus("order:oA", null)).isEqualTo(401);
   }
 
+  private static List<String> runIds(ApiClient client, String path) throws Exception {
+    ApiClient.Response r = client.get(path);
+    assertThat(r.status()).as(path).isEqualTo(200);
+    return r.json().getJsonArray("runs").stream().map(o -> ((JsonObject) o).getString("id")).toList();
+  }
+
   @Test
   void a_channels_claim_grants_its_patterns_and_nothing_else() throws Exception {
     String token = TestCluster.token("cA2", "customer", "A",
@@ -155,6 +161,14 @@ class AccessRulesTest {
     assertThat(new ApiClient(url, TestCluster.token("dA2", "driver", "A")).get("/api/v1/runs/rA").status())
         .isEqualTo(404);
     assertThat(cA.get("/api/v1/realtime/stats").status()).isEqualTo(403);
+    assertThat(runIds(dispA, "/api/v1/runs?status=active")).containsExactly("rA");
+    assertThat(runIds(dispB, "/api/v1/runs")).as("another tenant's runs").isEmpty();
+    assertThat(runIds(dA, "/api/v1/runs")).as("a driver lists its own runs").containsExactly("rA");
+    assertThat(runIds(new ApiClient(url, TestCluster.token("dA2", "driver", "A")), "/api/v1/runs")).isEmpty();
+    assertThat(runIds(dispA, "/api/v1/runs?status=completed")).isEmpty();
+    assertThat(cA.get("/api/v1/runs").status()).isEqualTo(403);
+    assertThat(dispA.get("/api/v1/runs?status=late").json().getString("error")).isEqualTo("bad_request");
+    assertThat(dispA.get("/api/v1/runs?limit=0").status()).isEqualTo(400);
 
     assertThat(publish(svcA, "tenant:A:news").status()).isEqualTo(202);
     assertThat(publish(svcA, "order:oA").status()).isEqualTo(202);

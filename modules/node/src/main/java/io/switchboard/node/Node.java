@@ -13,6 +13,8 @@ import io.switchboard.core.log.PgClients;
 import io.switchboard.gateway.Gateway;
 import io.switchboard.gateway.stats.StatsApi;
 import io.switchboard.gateway.tickets.TicketApi;
+import io.switchboard.console.ConsoleRoutes;
+import io.switchboard.console.DevSignIn;
 import io.switchboard.ingest.IngestRole;
 import io.switchboard.bridge.BridgeRole;
 import io.vertx.core.DeploymentOptions;
@@ -105,6 +107,9 @@ final class Node {
     }
     if (ingest != null) {
       routes.addAll(ingest.routes());
+    }
+    if (config.console().enabled()) {
+      routes.add(new ConsoleRoutes(config.console(), DevSignIn.ifEnabled(vertx, config)));
     }
 
     Migrations.runWithRetry(vertx, config.postgres())

@@ -160,6 +160,13 @@ public final class ConfigLoader {
             duration("SB_BRIDGE_WATCH_INTERVAL", "2s"),
             longValue("SB_BRIDGE_LOCK_KEY", 0x5b0a2d_0002L),
             integer("SB_BRIDGE_READ_COUNT", 500)),
+        new SwitchboardConfig.Console(
+            bool("SB_CONSOLE_ENABLED", true),
+            string("SB_CONSOLE_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+            string("SB_CONSOLE_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"),
+            bool("SB_DEV_SIGNIN", false),
+            string("SB_DEV_SIGNIN_TENANT", "demo"),
+            duration("SB_DEV_SIGNIN_TTL", "12h")),
         duration("SB_SHUTDOWN_GRACE", "5s"));
   }
 

@@ -21,6 +21,7 @@ public record SwitchboardConfig(
     Redis redis,
     Ingest ingest,
     Bridge bridge,
+    Console console,
     Duration shutdownGrace) {
 
   public enum Role { API, GATEWAY, RELAY, INGEST, BRIDGE }
@@ -90,6 +91,14 @@ public record SwitchboardConfig(
   public record Bridge(List<String> channels, String stream, String group, String deadLetter, String outPrefix,
                        String outStream, int outStreamMaxLen, Duration claimIdle, Duration watchInterval,
                        long lockKey, int readCount) {}
+
+  /**
+   * The dispatcher console at {@code /console/}. {@code tileUrl}: the map's tile template (empty: a plain
+   * background, no tiles); {@code devSignIn}: offer a sign-in that mints a dispatcher token of {@code devTenant}
+   * without any credential, for a developer's local cluster only.
+   */
+  public record Console(boolean enabled, String tileUrl, String tileAttribution, boolean devSignIn,
+                        String devTenant, Duration devTokenTtl) {}
 
   /** Fix filters; a limit of 0 turns its filter off. */
   public record Filters(boolean invalid, boolean zero, boolean duplicates, Duration maxFuture, double maxSpeedKmh,

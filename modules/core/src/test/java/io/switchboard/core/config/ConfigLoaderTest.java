@@ -18,6 +18,8 @@ class ConfigLoaderTest {
     assertThat(c.sse().heartbeat()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.relay().retention()).isEqualTo(Duration.ofHours(24));
     assertThat(c.cluster().members()).hasSize(3);
+    assertThat(c.console().devSignIn()).as("anyone could become a dispatcher: never on by default").isFalse();
+    assertThat(c.console().tileUrl()).startsWith("https://tile.openstreetmap.org/");
   }
 
   @Test

@@ -228,7 +228,9 @@ public final class SseEndpoint implements FeedListener, LiveListener {
     JsonObject base = new JsonObject()
         .put("type", "connected")
         .put("channels", new JsonArray(channels))
-        .put("lastEventId", plan.expired() ? plan.head() : resumeFrom);
+        .put("lastEventId", plan.expired() ? plan.head() : resumeFrom)
+        // Which node serves the stream: consoles show it, so a failover is visible.
+        .put("node", config.nodeId());
     String connected = family.dialect().connected(params, base).encode();
     conn.writeNow(List.of(FrameEncoder.chunk(retryHint
         + FrameEncoder.frameText(plan.expired() ? -1 : resumeFrom, "connected", naming, connected))));

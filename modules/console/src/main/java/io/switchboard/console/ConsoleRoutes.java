@@ -1,0 +1,60 @@
+package io.switchboard.console;
+
+import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.core.http.JsonErrors;
+import io.switchboard.core.http.RouteContributor;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+
+/**
+ * The dispatcher console: a static page under {@code /console/} (docs/console.md), the settings it reads at start
+ * ({@code /console/config.json}) and, on a developer's cluster only, a sign-in that mints a dispatcher token.
+ */
+public final class ConsoleRoutes implements RouteContributor {
+
+  public static final String PATH = "/console";
+
+  private final SwitchboardConfig.Console config;
+  private final DevSignIn devSignIn;
+
+  public ConsoleRoutes(SwitchboardConfig.Console config, DevSignIn devSignIn) {
+    this.config = config;
+    this.devSignIn = devSignIn;
+  }
+
+  @Override
+  public void mount(Router router) {
+    router.get("/").handler(ConsoleRoutes::redirectToConsole);
+    router.get(PATH).handler(ConsoleRoutes::redirectToConsole);
+    router.get(PATH + "/config.json").handler(this::sendConfig);
+    if (devSignIn != null) {
+      router.post(PATH + "/dev-token").handler(devSignIn::handle);
+    } else {
+      router.post(PATH + "/dev-token").handler(ctx -> JsonErrors.send(ctx.response(), 404, "not_found",
+          "the development sign-in is off on this cluster (SB_DEV_SIGNIN)"));
+    }
+    // The page changes with every release: revalidate it (ETag) rather than serve a stale copy.
+    router.get(PATH + "/*").handler(StaticHandler.create("console").setMaxAgeSeconds(60)
+        .setDefaultContentEncoding("UTF-8"));
+  }
+
+  private static void redirectToConsole(RoutingContext ctx) {
+    // Vert.x Web matches "/console" and "/console/" alike: only the former moves.
+    if (ctx.request().path().endsWith("/") && ctx.request().path().length() > 1) {
+      ctx.next();
+      return;
+    }
+    ctx.response().setStatusCode(302).putHeader("Location", PATH + "/").end();
+  }
+
+  private void sendConfig(RoutingContext ctx) {
+    JsonObject body = new JsonObject()
+        .put("tileUrl", config.tileUrl())
+        .put("tileAttribution", config.tileAttribution())
+        .put("devSignIn", devSignIn != null);
+    ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-cache")
+        .end(body.encode());
+  }
+}

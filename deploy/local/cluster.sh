@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a local Switchboard cluster: N nodes on 8081..808N behind an nginx round-robin load balancer on 8080, their
 # OsmAnd ports 5056..505(5+N) behind the same nginx on 5055, and a small driver simulation (SB_DEMO_DRIVERS, default
-# 50 drivers in tenant "demo"; 0 turns it off).
+# 50 drivers in tenant "demo", SB_DEMO_RUNS=5 of them on delivery runs; 0 turns it off), and the dispatcher console at
+# http://127.0.0.1:8080/console/ with a development sign-in (SB_DEV_SIGNIN=false turns that off).
 #
 #   deploy/local/cluster.sh up [N]        build if needed, start PostgreSQL/Redis if needed, N nodes (default 3), nginx
 #   deploy/local/cluster.sh down          stop everything this script started
@@ -19,6 +20,7 @@ LOGS="$STATE/logs"
 LB_PORT="${SB_LB_PORT:-8080}"
 OSMAND_LB_PORT="${SB_LB_OSMAND_PORT:-5055}"
 DEMO_DRIVERS="${SB_DEMO_DRIVERS:-50}"
+DEMO_RUNS="${SB_DEMO_RUNS:-5}"
 FIRST_PORT=8081
 DB="${SB_LOCAL_DATABASE:-switchboard}"
 # A development key, known to anyone reading this file: never use it outside your machine.
@@ -43,7 +45,7 @@ start_node() {
   mkdir -p "$LOGS" "$STATE/pids"
   SB_NODE_ID="node-$port" SB_HTTP_PORT="$port" SB_HTTP_HOST=127.0.0.1 \
   SB_CLUSTER_PORT="$((5700 + index))" SB_CLUSTER_MEMBERS="$(members)" SB_CLUSTER_NAME=switchboard-local \
-  SB_PG_DATABASE="$DB" SB_EVENT_LOOPS="${SB_EVENT_LOOPS:-2}" \
+  SB_PG_DATABASE="$DB" SB_EVENT_LOOPS="${SB_EVENT_LOOPS:-2}" SB_DEV_SIGNIN="${SB_DEV_SIGNIN:-true}" \
   SB_OSMAND_PORT="$((OSMAND_LB_PORT + index))" SB_REDIS_KEY_PREFIX="sb:$DB:" \
     setsid nohup "$JAVA_HOME/bin/java" -Xms256m -Xmx512m ${SB_JAVA_OPTS:-} "${SB_JVM_OPENS[@]}" -jar "$JAR" \
       >>"$LOGS/node-$port.log" 2>&1 < /dev/null &
@@ -163,7 +165,8 @@ cmd_up() {
 Switchboard is up: $n nodes behind http://127.0.0.1:$LB_PORT (round-robin, no sticky sessions)
   nodes:   $(for i in $(seq 1 "$n"); do printf 'http://127.0.0.1:%s ' $((FIRST_PORT + i - 1)); done)
   osmand:  http://127.0.0.1:$OSMAND_LB_PORT (register a device: POST /api/v1/devices)
-  drivers: $DEMO_DRIVERS simulated in tenant demo (SB_DEMO_DRIVERS=0 turns them off)
+  console: http://127.0.0.1:$LB_PORT/console/  (development sign-in: a dispatcher of tenant demo)
+  drivers: $DEMO_DRIVERS simulated in tenant demo, $DEMO_RUNS of them on delivery runs (SB_DEMO_DRIVERS=0 turns them off)
   fleet:   curl -N http://127.0.0.1:$LB_PORT/api/v1/realtime/fleet/stream -H "Authorization: Bearer \$($0 token --sub me --role dispatcher --tenant demo)"
   health:  http://127.0.0.1:$LB_PORT/health/ready
   logs:    $LOGS
@@ -180,7 +183,7 @@ start_simulation() {
   token=$("$JAVA_HOME/bin/java" -jar "$JAR" token --sub simulator --role service --tenant demo --ttl 720h 2>/dev/null)
   setsid nohup "$JAVA_HOME/bin/java" -Xmx256m -jar "$SB_ROOT/modules/loadgen/target/loadgen.jar" --target gps \
     --nodes "http://127.0.0.1:$LB_PORT" --mode single --tenant demo --drivers "$DEMO_DRIVERS" \
-    --rate "$(( (DEMO_DRIVERS + 1) / 2 ))" --duration 0 --connections 8 --token "$token" \
+    --rate "$(( (DEMO_DRIVERS + 1) / 2 ))" --duration 0 --connections 8 --token "$token" --demo-runs "$DEMO_RUNS" \
     >>"$LOGS/simulator.log" 2>&1 < /dev/null &
   echo $! > "$STATE/pids/sim.pid"
   log "driver simulation started: $DEMO_DRIVERS drivers (pid $!, log $LOGS/simulator.log)"

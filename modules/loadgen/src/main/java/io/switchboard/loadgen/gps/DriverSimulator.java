@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *      --token SERVICE_JWT --tenant bench [--setup true] [--watch 1] [--connections 64] [--max-inflight 1024]
  *      [--server-pids 1,2] [--label text] [--json results.jsonl] [--center 52.52,13.405]
  * </pre>
- * {@code --duration 0} runs until the process is stopped (the demo).
+ * {@code --duration 0} runs until the process is stopped (the demo). {@code --demo-runs N} also runs the demo
+ * business ({@link DemoBusiness}): runs for the first N drivers, orders, stock alerts.
  */
 public final class DriverSimulator {
 
@@ -126,6 +127,10 @@ public final class DriverSimulator {
       }
       System.err.printf("[gps] %d drivers%s ready in tenant %s%n", drivers,
           mode.equals("osmand") ? " and devices" : "", tenant);
+    }
+    int demoRuns = Integer.parseInt(opt.getOrDefault("demo-runs", "0"));
+    if (demoRuns > 0) {
+      new DemoBusiness(nodes.getFirst(), token, tenant, routes, demoRuns).start();
     }
     int watchers = Integer.parseInt(opt.getOrDefault("watch", "0"));
     List<FleetWatcher> watching = new ArrayList<>();

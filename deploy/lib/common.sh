@@ -35,7 +35,14 @@ ensure_node() {
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     apt_install nodejs npm
   fi
-  (cd "$SB_ROOT/modules/node/src/test/js" && [[ -d node_modules/eventsource ]] || npm ci --no-audit --no-fund --silent)
+  (cd "$SB_ROOT/modules/node/src/test/js" && [[ -d node_modules/eventsource && -d node_modules/playwright-core ]] \
+    || npm ci --no-audit --no-fund --silent)
+  (cd "$SB_ROOT/modules/console" && [[ -d node_modules/leaflet ]] || npm ci --no-audit --no-fund --silent)
+}
+
+# The browser of the console's end-to-end tests: Debian's Chromium, driven by playwright-core.
+ensure_chromium() {
+  [[ -x /usr/bin/chromium ]] || apt_install chromium chromium-driver
 }
 
 apt_install() {

@@ -19,8 +19,13 @@ final class CommerceFixture {
   final String variant;
 
   CommerceFixture(String baseUrl, String customerId, int stock) throws Exception {
+    this(baseUrl, customerId, stock, null);
+  }
+
+  /** In tenant {@code tenantId} (null: a new unique one). */
+  CommerceFixture(String baseUrl, String customerId, int stock, String tenantId) throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
-    tenant = "t-" + suffix;
+    tenant = tenantId != null ? tenantId : "t-" + suffix;
     serviceToken = TestCluster.token("publisher", "service", tenant);
     api = new ApiClient(baseUrl, serviceToken);
     shop = "shop-" + suffix;

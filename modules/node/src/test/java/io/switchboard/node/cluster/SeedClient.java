@@ -55,9 +55,10 @@ final class SeedClient implements AutoCloseable {
     return client;
   }
 
-  /** The eventsource package comes from the lock file; installed once per checkout. */
+  /** The eventsource and playwright-core packages come from the lock file; installed once per checkout. */
   static synchronized void installPackages() throws Exception {
-    if (Files.isDirectory(JS.resolve("node_modules").resolve("eventsource"))) {
+    if (Files.isDirectory(JS.resolve("node_modules").resolve("eventsource"))
+        && Files.isDirectory(JS.resolve("node_modules").resolve("playwright-core"))) {
       return;
     }
     Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(JS.toFile())

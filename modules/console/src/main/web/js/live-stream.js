@@ -87,7 +87,7 @@ export class LiveStream {
 
   #failed() {
     this.failures++;
-    this.#state(!navigator.onLine || this.failures > OFFLINE_AFTER_FAILURES ? 'offline' : 'reconnecting');
+    this.#state(!navigator.onLine || this.failures >= OFFLINE_AFTER_FAILURES ? 'offline' : 'reconnecting');
     // 0.25 s, 0.5 s, 1 s, 2 s, then every 4 s, with jitter so a fleet of consoles does not reconnect in step.
     const delay = Math.min(250 * 2 ** (this.failures - 1), 4000) * (0.75 + Math.random() / 2);
     this.#connectSoon(delay);

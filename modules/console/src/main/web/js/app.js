@@ -17,7 +17,9 @@ const config = await fetch('config.json').then(r => r.json());
 const toasts = new Toasts($('toasts'));
 
 // What the page shows, for the end-to-end tests and for anyone debugging in the browser's console.
-const view = window.switchboardConsole = { state: 'offline', node: null, events: 0, states: [], orderLog: [] };
+const view = window.switchboardConsole = {
+  state: 'offline', node: null, events: 0, states: [], orderLog: [], fleetApplyMs: [],
+};
 
 const restored = Session.restore();
 if (restored) start(restored); else showSignIn();
@@ -68,6 +70,8 @@ function start(session) {
     driverPosition: (id) => map.positions.get(id) || null,
     driverPoint: (id) => map.pointOf(id),
     trailPoints: () => (map.trail ? map.trail.getLatLngs().length : 0),
+    allPositions: () => [...map.positions.values()],
+    leafletMap: map.map,
     lastEventId: () => stream.lastEventId,
   });
 
@@ -103,7 +107,10 @@ function start(session) {
   function onEvent(json) {
     const type = json.type;
     if (type === 'fleet_snapshot' || type === 'fleet_update') {
+      const started = performance.now();
       map.apply(json);
+      view.fleetApplyMs.push(performance.now() - started); // the benchmark reads it (docs/benchmarks.md)
+      if (view.fleetApplyMs.length > 1000) view.fleetApplyMs.shift();
       $('counts').textContent = `${map.markers.size} drivers`;
       if (selected && json.drivers.some(d => d.driverId === selected)) renderDriver();
     } else if (type.startsWith('order.')) {

@@ -33,7 +33,9 @@ class ConsoleInBrowserTest {
   void a_dispatcher_signs_in_and_sees_drivers_move_runs_progress_order_changes_within_a_second_and_toasts()
       throws Exception {
     String tenant = "console-a";
-    try (TestCluster cluster = TestCluster.start("console-live", 2, Map.of("SB_CONSOLE_TILE_URL", "",
+    // A tile server that refuses every request: the map must still work on its plain background.
+    try (TestCluster cluster = TestCluster.start("console-live", 2, Map.of(
+        "SB_CONSOLE_TILE_URL", "http://127.0.0.1:9/{z}/{x}/{y}.png",
         "SB_DEV_SIGNIN", "true", "SB_DEV_SIGNIN_TENANT", tenant));
          NginxBalancer lb = NginxBalancer.start("console-live", cluster.nodes);
          Browser browser = Browser.launch();
@@ -100,6 +102,36 @@ class ConsoleInBrowserTest {
 
       browser.screenshot(ARTIFACTS.resolve("console.png"));
       assertThat(browser.pageErrors()).isEmpty();
+    }
+  }
+
+  @Test
+  void the_run_board_marks_a_run_late_when_its_next_eta_has_passed_or_slipped_five_minutes() throws Exception {
+    try (TestCluster cluster = TestCluster.start("console-late", 1, Map.of("SB_CONSOLE_TILE_URL", ""));
+         Browser browser = Browser.launch()) {
+      browser.open(cluster.node(0).url() + "/console/");
+      // The page's own RunBoard, on a table of its own, fed runs as the API and the stream show them.
+      Object late = browser.eval("""
+          (async () => {
+            const { RunBoard } = await import('./js/run-board.js');
+            const board = new RunBoard(document.createElement('tbody'), document.createElement('span'));
+            const run = (id, version, eta, arrivedAt = null) => ({ id, version, name: id, status: 'in_progress',
+              driverId: 'd', completedStops: 0, totalStops: 1,
+              stops: [{ id: id + '-s', status: 'pending', eta: new Date(eta).toISOString(), arrivedAt }] });
+            const now = Date.now();
+            board.apply(run('on-time', 1, now + 10 * 60_000));
+            board.apply(run('overdue', 1, now - 2 * 60_000));
+            board.apply(run('arrived', 1, now - 2 * 60_000, new Date(now).toISOString()));
+            board.apply(run('slipped', 1, now + 5 * 60_000));
+            board.apply(run('slipped', 1, now + 11 * 60_000));
+            board.apply(run('stale', 2, now + 5 * 60_000));
+            board.apply(run('stale', 1, now - 30 * 60_000));
+            const rows = [...board.tbody.querySelectorAll('tr')];
+            return Object.fromEntries(rows.map(r => [r.dataset.runId, r.classList.contains('late')]));
+          })()""");
+      assertThat(((JsonObject) late).getMap()).containsExactlyInAnyOrderEntriesOf(Map.of(
+          "on-time", false, "overdue", true, "arrived", false, "slipped", true,
+          "stale", false)); // an older version than the one shown is ignored
     }
   }
 

@@ -100,12 +100,12 @@ ensure_nginx() {
   command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || apt_install nginx
 }
 
-# Builds the node jar when it is missing or older than any source.
 # Builds when the node's jar (or the benchmark tool's) is missing or older than a source.
 ensure_built() {
   local jar="$SB_ROOT/modules/node/target/switchboard.jar"
   if [[ ! -f "$jar" ]] || [[ ! -f "$SB_ROOT/modules/loadgen/target/loadgen.jar" ]] || [[ -n "$(find "$SB_ROOT/modules" "$SB_ROOT/pom.xml" "$SB_ROOT/deploy/hazelcast" -newer "$jar" \
-        \( -name '*.java' -o -name '*.xml' -o -name '*.sql' -o -name '*.properties' \) -not -path '*/target/*' -print -quit)" ]]; then
+        \( -name '*.java' -o -name '*.xml' -o -name '*.sql' -o -name '*.properties' -o -path '*/src/main/web/*' \) \
+        -not -path '*/target/*' -not -path '*/node_modules/*' -print -quit)" ]]; then
     log "building Switchboard..."
     (cd "$SB_ROOT" && ./mvnw -q -B -DskipTests install) || die "build failed"
   fi

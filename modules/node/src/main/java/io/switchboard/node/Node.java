@@ -53,6 +53,7 @@ final class Node {
     // Fail fast on a missing key, before joining anything.
     TokenVerifier.requireKey(config.auth());
     VertxOptions options = new VertxOptions()
+        .setPreferNativeTransport(config.http().nativeTransport())
         .setEventLoopPoolSize(config.http().eventLoops())
         .setEventBusOptions(new EventBusOptions()
             .setHost(config.cluster().eventBusHost())
@@ -109,7 +110,7 @@ final class Node {
       routes.addAll(ingest.routes());
     }
     if (config.console().enabled()) {
-      routes.add(new ConsoleRoutes(config.console(), DevSignIn.ifEnabled(vertx, config)));
+      routes.add(new ConsoleRoutes(config.console(), config.ingest().staleAfter(), DevSignIn.ifEnabled(vertx, config)));
     }
 
     Migrations.runWithRetry(vertx, config.postgres())
@@ -134,8 +135,9 @@ final class Node {
             : vertx.deployVerticle(ingest.osmAnd(), new DeploymentOptions().setInstances(config.http().eventLoops()))
                 .onSuccess(id -> LOG.info("OsmAnd listening on {}:{}", config.http().host(),
                     config.ingest().osmandPort())))
-        .onSuccess(id -> LOG.info("Node {} listening on {}:{} with roles {}", config.nodeId(), config.http().host(),
-            config.http().port(), config.roles()))
+        .onSuccess(id -> LOG.info("Node {} listening on {}:{} with roles {} ({} transport)", config.nodeId(),
+            config.http().host(), config.http().port(), config.roles(), vertx.isNativeTransportEnabled() ? "epoll"
+                : "NIO"))
         .mapEmpty();
   }
 

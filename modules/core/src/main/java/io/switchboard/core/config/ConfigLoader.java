@@ -76,7 +76,8 @@ public final class ConfigLoader {
             integer("SB_HTTP_MAX_BODY_BYTES", 65536),
             list(string("SB_CORS_ORIGINS", "")),
             integer("SB_PUBLISH_RATE", 1000),
-            integer("SB_PUBLISH_BURST", 2000)),
+            integer("SB_PUBLISH_BURST", 2000),
+            bool("SB_NATIVE_TRANSPORT", true)),
         new SwitchboardConfig.Postgres(
             string("SB_PG_HOST", "127.0.0.1"),
             integer("SB_PG_PORT", 5432),

@@ -29,10 +29,10 @@ public record SwitchboardConfig(
   /**
    * {@code corsOrigins}: origins allowed to call the API from a browser (credentials allowed), empty for none;
    * {@code publishRate}/{@code publishBurst}: events per second and burst per token subject on one node, 0 for
-   * no limit.
+   * no limit; {@code nativeTransport}: Netty's epoll transport where available (Linux), else NIO.
    */
   public record Http(String host, int port, int eventLoops, int maxBodyBytes, List<String> corsOrigins,
-                     int publishRate, int publishBurst) {}
+                     int publishRate, int publishBurst, boolean nativeTransport) {}
 
   public record Postgres(String host, int port, String database, String user, String password, int poolSize,
                          Duration reconnectInterval) {

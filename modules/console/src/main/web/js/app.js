@@ -91,6 +91,10 @@ function start(session) {
     });
   stream.start();
   loadState();
+  setInterval(() => {
+    map.forgetSilent(config.staleAfterMs || 10 * 60_000);
+    $('counts').textContent = `${map.markers.size} drivers`;
+  }, 30_000);
 
   async function loadState() {
     try {

@@ -25,8 +25,15 @@ export class FleetMap {
 
   get trailMinutes() { return TRAIL_MINUTES; }
 
-  /** A fleet_snapshot or fleet_update frame. */
+  /**
+   * A fleet_snapshot or fleet_update frame. A snapshot (on every connect) is the whole live fleet: drivers it does
+   * not list went stale while we were away and leave the map.
+   */
   apply(frame) {
+    if (frame.type === 'fleet_snapshot') {
+      const live = new Set((frame.drivers || []).map(d => d.driverId));
+      for (const id of [...this.markers.keys()]) if (!live.has(id)) this.#forget(id);
+    }
     for (const d of frame.drivers || []) this.#move(d);
     if (!this.fitted && this.positions.size > 0) {
       this.fitted = true;
@@ -51,6 +58,19 @@ export class FleetMap {
     }
     this.positions.set(d.driverId, d);
     if (this.selected === d.driverId && this.trail) this.trail.addLatLng(latLng);
+  }
+
+  /** Drivers silent for longer than the server keeps them live (SB_FLEET_STALE_AFTER, 10 min) leave the map. */
+  forgetSilent(olderThanMs) {
+    const limit = Date.now() - olderThanMs;
+    for (const [id, p] of this.positions) if (Date.parse(p.timestamp) < limit) this.#forget(id);
+  }
+
+  #forget(id) {
+    if (this.selected === id) this.deselect();
+    this.markers.get(id)?.remove();
+    this.markers.delete(id);
+    this.positions.delete(id);
   }
 
   /** Highlights a driver and draws its trail: history from PostgreSQL, then extended live. */

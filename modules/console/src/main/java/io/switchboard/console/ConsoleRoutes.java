@@ -8,6 +8,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 
+import java.time.Duration;
+
 /**
  * The dispatcher console: a static page under {@code /console/} (docs/console.md), the settings it reads at start
  * ({@code /console/config.json}) and, on a developer's cluster only, a sign-in that mints a dispatcher token.
@@ -17,10 +19,13 @@ public final class ConsoleRoutes implements RouteContributor {
   public static final String PATH = "/console";
 
   private final SwitchboardConfig.Console config;
+  private final Duration staleAfter;
   private final DevSignIn devSignIn;
 
-  public ConsoleRoutes(SwitchboardConfig.Console config, DevSignIn devSignIn) {
+  /** {@code staleAfter}: when the fleet forgets a silent driver; the map forgets it then too. */
+  public ConsoleRoutes(SwitchboardConfig.Console config, Duration staleAfter, DevSignIn devSignIn) {
     this.config = config;
+    this.staleAfter = staleAfter;
     this.devSignIn = devSignIn;
   }
 
@@ -53,7 +58,8 @@ public final class ConsoleRoutes implements RouteContributor {
     JsonObject body = new JsonObject()
         .put("tileUrl", config.tileUrl())
         .put("tileAttribution", config.tileAttribution())
-        .put("devSignIn", devSignIn != null);
+        .put("devSignIn", devSignIn != null)
+        .put("staleAfterMs", staleAfter.toMillis());
     ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-cache")
         .end(body.encode());
   }

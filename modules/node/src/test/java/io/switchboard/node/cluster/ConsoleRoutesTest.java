@@ -37,6 +37,7 @@ class ConsoleRoutesTest {
       JsonObject config = new JsonObject(get(url + "/console/config.json").body());
       assertThat(config.getString("tileUrl")).isEqualTo("http://tiles.invalid/{z}/{x}/{y}.png");
       assertThat(config.getBoolean("devSignIn")).isTrue();
+      assertThat(config.getLong("staleAfterMs")).as("SB_FLEET_STALE_AFTER's default").isEqualTo(600_000L);
 
       HttpResponse<String> signIn = post(url + "/console/dev-token");
       assertThat(signIn.statusCode()).isEqualTo(200);

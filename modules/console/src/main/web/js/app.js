@@ -5,7 +5,8 @@
 import { ApiFailure, Session } from './session.js';
 import { LiveStream } from './live-stream.js';
 import { FleetMap } from './fleet-map.js';
-import { clock, RunBoard } from './run-board.js';
+import { RunBoard } from './run-board.js';
+import { DriverPanel } from './driver-panel.js';
 import { OrderList } from './order-list.js';
 import { Toasts } from './toasts.js';
 
@@ -62,8 +63,9 @@ function start(session) {
   const tenant = session.tenant;
   const runs = new RunBoard($('runs'), $('runs-count'));
   const orders = new OrderList($('orders'), $('orders-count'));
-  const map = new FleetMap($('map'), config, { onSelect: (id) => selectDriver(id) });
-  let selected = null;
+  const map = new FleetMap($('map'), config, { onSelect: (id) => driver.open(id) });
+  const driver = new DriverPanel({ panel: $('driver'), title: $('driver-title'), details: $('driver-details'),
+    trailMinutes: $('trail-minutes'), close: $('driver-close') }, session, map, runs);
   Object.assign(view, {
     driverCount: () => map.markers.size,
     markersCreated: () => map.created,
@@ -116,7 +118,7 @@ function start(session) {
       view.fleetApplyMs.push(performance.now() - started); // the benchmark reads it (docs/benchmarks.md)
       if (view.fleetApplyMs.length > 1000) view.fleetApplyMs.shift();
       $('counts').textContent = `${map.markers.size} drivers`;
-      if (selected && json.drivers.some(d => d.driverId === selected)) renderDriver();
+      driver.refreshIf(id => json.drivers.some(d => d.driverId === id));
     } else if (type.startsWith('order.')) {
       const order = json.data.order;
       view.orderLog.push({ id: json.id, type, orderId: order.id, status: order.status });
@@ -125,48 +127,11 @@ function start(session) {
       if (isNew) toasts.show('order', `New order #${order.number ?? order.id}`, `${order.customerEmail || order.customerId} · ${order.total ?? ''}`);
     } else if (type.startsWith('run.')) {
       runs.apply(json.data.run);
-      if (selected && json.data.run.driverId === selected) renderDriver();
+      driver.refreshIf(id => json.data.run.driverId === id);
     } else if (type === 'stock.low') {
       const v = json.data;
       const name = [v.productName || v.variantId, v.variantName].filter(Boolean).join(' ');
       toasts.show('stock', 'Low stock', `${name}: ${v.available} left`);
     }
-  }
-
-  async function selectDriver(driverId) {
-    selected = driverId;
-    const from = new Date(Date.now() - map.trailMinutes * 60_000).toISOString();
-    $('driver').hidden = false;
-    $('driver-title').textContent = driverId;
-    $('trail-minutes').textContent = map.trailMinutes;
-    $('driver-close').onclick = () => { selected = null; map.deselect(); $('driver').hidden = true; };
-    renderDriver();
-    const [track, driver] = await Promise.allSettled([
-      session.api(`/api/v1/drivers/${encodeURIComponent(driverId)}/track?from=${encodeURIComponent(from)}`),
-      session.api(`/api/v1/drivers/${encodeURIComponent(driverId)}`)]);
-    if (selected !== driverId) return;
-    map.select(driverId, track.status === 'fulfilled' ? track.value.points : []);
-    if (driver.status === 'fulfilled' && driver.value.name) $('driver-title').textContent = driver.value.name;
-  }
-
-  function renderDriver() {
-    const p = map.positions.get(selected);
-    const run = runs.runOfDriver(selected);
-    const next = run?.stops?.find(s => s.status !== 'completed');
-    const rows = [
-      ['Driver', selected],
-      ['Last fix', p ? new Date(p.timestamp).toLocaleTimeString() : '—'],
-      ['Speed', p?.speed != null ? `${Math.round(p.speed)} km/h` : '—'],
-      ['Position', p ? `${p.latitude.toFixed(5)}, ${p.longitude.toFixed(5)}` : '—'],
-      ['Run', run ? `${run.name || run.id} (${run.status.replace('_', ' ')})` : 'none'],
-      ['Stops', run ? `${run.completedStops}/${run.totalStops}` : '—'],
-      ['Next stop', next ? `${next.address}${next.eta ? ' · ETA ' + clock(Date.parse(next.eta)) : ''}` : '—'],
-    ];
-    const dl = $('driver-details');
-    dl.replaceChildren(...rows.flatMap(([k, v]) => {
-      const dt = document.createElement('dt'); dt.textContent = k;
-      const dd = document.createElement('dd'); dd.textContent = v; dd.dataset.field = k.toLowerCase().replace(' ', '-');
-      return [dt, dd];
-    }));
   }
 }

@@ -30,6 +30,8 @@ const commands = {
   // Polls the expression in the page until it is truthy; answers its value.
   waitFor: ({ expression, timeoutMs }) => page.waitForFunction(expression, null, { timeout: timeoutMs, polling: 50 })
     .then(handle => handle.jsonValue()),
+  // The browser's network on or off (navigator.onLine and its events follow).
+  offline: ({ offline }) => context.setOffline(offline).then(() => null),
   screenshot: ({ path }) => page.screenshot({ path }).then(() => null),
   errors: () => pageErrors,
 };

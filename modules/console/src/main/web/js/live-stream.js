@@ -25,8 +25,15 @@ export class LiveStream {
 
   start() {
     this.#state('connecting');
-    window.addEventListener('online', () => { if (!this.source) this.#connectSoon(0); });
-    window.addEventListener('offline', () => this.#state('offline'));
+    // Without a network the stream cannot be live, whatever an idle socket still pretends: close it and wait
+    // for the network to come back, then resume from the last event seen.
+    window.addEventListener('offline', () => {
+      clearTimeout(this.timer);
+      this.source?.close();
+      this.source = null;
+      this.#state('offline');
+    });
+    window.addEventListener('online', () => { if (!this.source && !this.stopped) this.#connectSoon(0); });
     this.#connect();
   }
 
@@ -87,7 +94,11 @@ export class LiveStream {
 
   #failed() {
     this.failures++;
-    this.#state(!navigator.onLine || this.failures >= OFFLINE_AFTER_FAILURES ? 'offline' : 'reconnecting');
+    if (!navigator.onLine) {
+      this.#state('offline');
+      return; // the 'online' event reconnects
+    }
+    this.#state(this.failures >= OFFLINE_AFTER_FAILURES ? 'offline' : 'reconnecting');
     // 0.25 s, 0.5 s, 1 s, 2 s, then every 4 s, with jitter so a fleet of consoles does not reconnect in step.
     const delay = Math.min(250 * 2 ** (this.failures - 1), 4000) * (0.75 + Math.random() / 2);
     this.#connectSoon(delay);

@@ -71,6 +71,11 @@ final class Browser implements AutoCloseable {
     }
   }
 
+  /** Takes the browser's network away (true) or gives it back (false). */
+  void offline(boolean offline) throws IOException {
+    send(new JsonObject().put("cmd", "offline").put("offline", offline));
+  }
+
   void screenshot(java.nio.file.Path path) throws IOException {
     java.nio.file.Files.createDirectories(path.toAbsolutePath().getParent());
     send(new JsonObject().put("cmd", "screenshot").put("path", path.toAbsolutePath().toString()));

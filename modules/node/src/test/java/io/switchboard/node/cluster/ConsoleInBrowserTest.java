@@ -136,7 +136,7 @@ class ConsoleInBrowserTest {
   }
 
   @Test
-  void killing_the_node_serving_the_console_shows_reconnecting_then_live_and_no_order_update_is_missed()
+  void killing_the_node_serving_the_console_shows_reconnecting_then_live_and_no_order_update_is_missed_nor_while_offline()
       throws Exception {
     String tenant = "console-b";
     try (TestCluster cluster = TestCluster.start("console-failover", 3, Map.of("SB_CONSOLE_TILE_URL", ""));
@@ -218,6 +218,18 @@ class ConsoleInBrowserTest {
       List<Object> states = ((JsonArray) browser.eval("window.switchboardConsole.states")).getList();
       assertThat(states).containsSubsequence("live", "reconnecting", "live");
       browser.screenshot(ARTIFACTS.resolve("console-after-failover.png"));
+
+      // No network: Offline at once; what changes meanwhile shows when the network is back.
+      browser.offline(true);
+      browser.waitFor("offline shown", "window.switchboardConsole.state === 'offline'"
+          + " && document.getElementById('status').textContent.includes('Offline')", WAIT);
+      fx.order("o-while-offline", 1);
+      Thread.sleep(500);
+      assertThat(browser.eval("!!document.querySelector('li[data-order-id=\"o-while-offline\"]')")).isEqualTo(false);
+      browser.offline(false);
+      browser.waitFor("live again", "window.switchboardConsole.state === 'live'", WAIT);
+      browser.waitFor("the order made while offline", "document.querySelector("
+          + "'li[data-order-id=\"o-while-offline\"]')", WAIT);
       assertThat(browser.pageErrors()).isEmpty();
     }
   }

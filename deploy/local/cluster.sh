@@ -263,5 +263,5 @@ case "${1:-}" in
   start) shift; cmd_start "$@" ;;
   token) shift; cmd_token "$@" ;;
   logs) echo "$LOGS" ;;
-  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

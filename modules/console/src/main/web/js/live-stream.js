@@ -54,12 +54,16 @@ export class LiveStream {
       this.#failed();
       return;
     }
+    if (this.stopped) return;
+    if (!navigator.onLine) { this.#state('offline'); return; } // went offline while the ticket was on its way
     const params = new URLSearchParams();
     this.channels.forEach(c => params.append('channel', c));
     params.set('events', 'message');
     params.set('ticket', ticket);
     if (this.lastEventId !== null) params.set('lastEventId', this.lastEventId);
     const source = new EventSource(`${STREAM}?${params}`);
+    // Two connects can overlap (the network came back while a retry was fetching its ticket): keep the newest.
+    this.source?.close();
     this.source = source;
     source.onmessage = (m) => {
       if (source !== this.source) return;

@@ -20,8 +20,13 @@ export class Session {
   static restore() {
     const token = sessionStorage.getItem(KEY);
     if (!token) return null;
-    const session = new Session(token);
-    return session.expired() ? null : session;
+    try {
+      const session = new Session(token);
+      return session.expired() ? null : session;
+    } catch {
+      Session.clear(); // not a token we stored: sign in again rather than break the page
+      return null;
+    }
   }
 
   save() { sessionStorage.setItem(KEY, this.token); }

@@ -40,7 +40,7 @@ public final class ConsoleRoutes implements RouteContributor {
       router.post(PATH + "/dev-token").handler(ctx -> JsonErrors.send(ctx.response(), 404, "not_found",
           "the development sign-in is off on this cluster (SB_DEV_SIGNIN)"));
     }
-    // The page changes with every release: revalidate it (ETag) rather than serve a stale copy.
+    // The page changes with every release: cached for a minute at most, then revalidated (ETag).
     router.get(PATH + "/*").handler(StaticHandler.create("console").setMaxAgeSeconds(60)
         .setDefaultContentEncoding("UTF-8"));
   }

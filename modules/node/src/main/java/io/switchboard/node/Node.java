@@ -93,21 +93,23 @@ final class Node {
       health.bridge(bridge::status);
     }
 
+    // The router tries routes in this order on every request, so the per-event ones come first: publishing
+    // (ApiRole puts it first) and GPS fixes. Paths do not overlap, so the order changes nothing else.
     List<RouteContributor> routes = new ArrayList<>();
     routes.add(health);
-    if (gateway != null) {
-      routes.add(gateway.routes());
-    }
-    if (gateway != null || config.runs(Role.API)) {
-      routes.add(new StatsApi(vertx, verifier));
-      routes.add(new TicketApi(vertx, verifier, config.sse().ticketTtl()));
-    }
     if (config.runs(Role.API)) {
       routes.addAll(ApiRole.routes(vertx, pool, verifier, access, config.http(), health::isMigrated));
       IdempotencyKeyExpiry.start(vertx, pool, config.relay().retention(), config.relay().retentionInterval());
     }
     if (ingest != null) {
       routes.addAll(ingest.routes());
+    }
+    if (gateway != null) {
+      routes.add(gateway.routes());
+    }
+    if (gateway != null || config.runs(Role.API)) {
+      routes.add(new StatsApi(vertx, verifier));
+      routes.add(new TicketApi(vertx, verifier, config.sse().ticketTtl()));
     }
     if (config.console().enabled()) {
       routes.add(new ConsoleRoutes(config.console(), config.ingest().staleAfter(), DevSignIn.ifEnabled(vertx, config)));

@@ -11,7 +11,6 @@ import io.switchboard.core.http.JsonErrors;
 import io.switchboard.core.http.RouteContributor;
 import io.switchboard.core.log.OutboxWriter;
 import io.vertx.core.Future;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -72,7 +71,7 @@ public final class PublishApi implements RouteContributor {
           return principal;
         })
         .compose(principal -> {
-          NewEvent event = PublishRequest.parse(bodyOf(ctx));
+          NewEvent event = PublishRequest.parse(BoundedBody.of(ctx));
           return access.check(principal, event.channels()).map(event);
         })
         .compose(this::store)
@@ -89,18 +88,6 @@ public final class PublishApi implements RouteContributor {
     return outbox.append(pool, event)
         .onSuccess(id -> outbox.committed())
         .recover(err -> Future.failedFuture(ApiError.unavailable("the event log is unavailable; retry shortly")));
-  }
-
-  private static JsonObject bodyOf(RoutingContext ctx) {
-    io.vertx.core.buffer.Buffer body = BoundedBody.of(ctx);
-    if (body.length() == 0) {
-      throw ApiError.badRequest("the body must be a JSON object {channels, type, data}");
-    }
-    try {
-      return body.toJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      throw new ApiError(400, "invalid_json", "the request body is not a valid JSON object");
-    }
   }
 
   private static void sendAccepted(RoutingContext ctx, String eventId) {

@@ -1,7 +1,6 @@
 package io.switchboard.core.auth;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Who a verified token speaks for: its subject, role and tenant, and the channel patterns its optional
@@ -45,11 +44,39 @@ public record Principal(String subject, String role, String tenant, List<String>
   /** The {@code channels} claim grants this channel. */
   public boolean granted(String channel) {
     for (String pattern : channels) {
-      String regex = Pattern.quote(pattern).replace("*", "\\E.*\\Q");
-      if (channel.matches(regex)) {
+      if (globMatches(pattern, channel)) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * {@code *} matches any run of characters, everything else itself. Checked on every publish and subscription,
+   * so it compiles nothing: greedy matching with backtracking to the last star, linear for patterns like ours.
+   */
+  static boolean globMatches(String pattern, String text) {
+    int p = 0;
+    int t = 0;
+    int star = -1;
+    int resume = 0;
+    while (t < text.length()) {
+      if (p < pattern.length() && pattern.charAt(p) == '*') {
+        star = p++;
+        resume = t;
+      } else if (p < pattern.length() && pattern.charAt(p) == text.charAt(t)) {
+        p++;
+        t++;
+      } else if (star >= 0) {
+        p = star + 1;
+        t = ++resume;
+      } else {
+        return false;
+      }
+    }
+    while (p < pattern.length() && pattern.charAt(p) == '*') {
+      p++;
+    }
+    return p == pattern.length();
   }
 }

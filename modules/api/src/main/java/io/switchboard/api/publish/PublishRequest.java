@@ -120,11 +120,24 @@ final class PublishRequest {
     return null;
   }
 
-  /** The current value as compact JSON text: one line, as SSE frames and the log need it. */
+  /**
+   * The current value as compact JSON text: one line, as SSE frames and the log need it. Numbers keep the digits
+   * the producer wrote ({@code 12.50} stays {@code 12.50}, long decimals keep their precision): no detour through
+   * {@code double}.
+   */
   private static String copy(JsonParser p) throws IOException {
     StringWriter out = new StringWriter(64);
     try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.copyCurrentStructure(p);
+      int depth = 0;
+      do {
+        JsonToken t = p.currentToken();
+        g.copyCurrentEventExact(p);
+        if (t.isStructStart()) {
+          depth++;
+        } else if (t.isStructEnd()) {
+          depth--;
+        }
+      } while (depth > 0 && p.nextToken() != null);
     }
     return out.toString();
   }

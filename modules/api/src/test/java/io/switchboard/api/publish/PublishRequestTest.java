@@ -45,7 +45,18 @@ class PublishRequestTest {
     assertThat(parse("{\"channels\":[\"a\"],\"type\":\"t\",\"data\":\"text \\\"quoted\\\"\\n\"}").data())
         .isEqualTo("\"text \\\"quoted\\\"\\n\"");
     assertThat(parse("{\"channels\":[\"a\"],\"type\":\"t\",\"data\":[true,false]}").data()).isEqualTo("[true,false]");
-    assertThat(parse("{\"channels\":[\"a\"],\"type\":\"t\",\"data\":-1.5e3}").data()).isEqualTo("-1500.0");
+  }
+
+  @Test
+  void numbers_in_data_keep_the_digits_the_producer_wrote() {
+    String data = "{\"price\":12.50,\"exact\":0.1234567890123456789012,\"huge\":1e400,\"sci\":-1.5e3,"
+        + "\"big\":123456789012345678901234567890,\"int\":-7}";
+    String stored = parse("{\"channels\":[\"a\"],\"type\":\"t\",\"data\":" + data + "}").data();
+    assertThat(stored).contains("\"price\":12.50", "\"exact\":0.1234567890123456789012",
+        "\"big\":123456789012345678901234567890", "\"int\":-7");
+    JsonObject back = new JsonObject(stored);
+    assertThat(back.getDouble("sci")).isEqualTo(-1500.0);
+    assertThat(back.getValue("huge")).isInstanceOf(Number.class);
   }
 
   @Test

@@ -57,6 +57,10 @@ final class HttpFrontVerticle extends VerticleBase {
         .setHost(config.host())
         .setPort(config.port())
         .setCompressionSupported(false)   // never compress SSE: it would buffer frames
+        // No WebSockets here: without these, Vert.x puts a WebSocket extension handler into every connection's
+        // pipeline, which inspects every request and response and stays with every idle SSE stream.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         // HTTP/1.1 only: SSE frames are written as pre-encoded HTTP/1.1 chunks (see RawChannel); HTTP/2 is for a
         // TLS-terminating proxy in front to speak to browsers.
         .setHttp2ClearTextEnabled(false)

@@ -61,19 +61,19 @@ final class PublishRequest {
 
   /** What the body said, judged in a fixed order once the whole body has parsed. */
   private static final class Fields {
-    Object channels;   // List<Object> of the array's values, or null when absent or not an array
+    List<Object> channels;   // the array's values; null when absent or not an array
     String type;
     String data;
 
     NewEvent validate() {
-      if (!(channels instanceof List<?> array) || array.isEmpty()) {
+      if (channels == null || channels.isEmpty()) {
         throw ApiError.badRequest("'channels' must be a non-empty array of channel names");
       }
-      if (array.size() > MAX_CHANNELS) {
+      if (channels.size() > MAX_CHANNELS) {
         throw ApiError.badRequest("'channels' may name at most " + MAX_CHANNELS + " channels");
       }
       Set<String> names = new LinkedHashSet<>();
-      for (Object c : array) {
+      for (Object c : channels) {
         if (!(c instanceof String name) || !Channels.isValid(name)) {
           throw ApiError.badRequest("invalid channel name in 'channels': " + c);
         }
@@ -87,7 +87,7 @@ final class PublishRequest {
   }
 
   /** The array's strings, and what stands for any other value in it (for the error message). */
-  private static Object readChannels(JsonParser p, JsonToken value) throws IOException {
+  private static List<Object> readChannels(JsonParser p, JsonToken value) throws IOException {
     if (value != JsonToken.START_ARRAY) {
       return skip(p);
     }

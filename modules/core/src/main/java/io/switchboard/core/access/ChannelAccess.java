@@ -25,21 +25,18 @@ public final class ChannelAccess {
   /** Succeeds when {@code p} (null: an anonymous client) may have every channel; fails with a 403 otherwise. */
   public Future<Void> check(Principal p, List<String> channels) {
     if (channels.size() == 1) {
-      // The common case, on every publish: no composite future.
-      String c = channels.get(0);
-      return allowed(p, c).compose(ok -> ok ? Future.succeededFuture()
-          : Future.failedFuture(AuthException.forbidden("not allowed on channel " + c)));
+      return require(p, channels.get(0)); // the common case, on every publish: no composite future
     }
-    List<Future<Boolean>> checks = new ArrayList<>(channels.size());
+    List<Future<Void>> checks = new ArrayList<>(channels.size());
     for (String c : channels) {
-      checks.add(allowed(p, c).map(ok -> {
-        if (!ok) {
-          throw AuthException.forbidden("not allowed on channel " + c);
-        }
-        return true;
-      }));
+      checks.add(require(p, c));
     }
     return Future.all(checks).mapEmpty();
+  }
+
+  private Future<Void> require(Principal p, String channel) {
+    return allowed(p, channel).compose(ok -> ok ? Future.succeededFuture()
+        : Future.failedFuture(AuthException.forbidden("not allowed on channel " + channel)));
   }
 
   Future<Boolean> allowed(Principal p, String channel) {

@@ -1,9 +1,9 @@
 package io.switchboard.gateway.feed;
 
-import io.netty.buffer.ByteBuf;
 import io.switchboard.core.dialect.Family;
 import io.switchboard.core.event.Event;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class EncodedEvent {
 
-  private static final ByteBuf NOT_SHOWN = FrameEncoder.chunk("");
+  private static final ByteBuffer NOT_SHOWN = FrameEncoder.chunk("");
 
   private final Event event;
-  private final AtomicReferenceArray<ByteBuf> chunks = new AtomicReferenceArray<>(Family.FORMATS);
+  private final AtomicReferenceArray<ByteBuffer> chunks = new AtomicReferenceArray<>(Family.FORMATS);
 
   EncodedEvent(Event event) {
     this.event = event;
@@ -36,10 +36,10 @@ public final class EncodedEvent {
   }
 
   /** The chunk for {@code format} ({@link Family#format}), or null when that family does not show this event. */
-  public ByteBuf chunk(int format) {
-    ByteBuf c = chunks.getAcquire(format);
+  public ByteBuffer chunk(int format) {
+    ByteBuffer c = chunks.getAcquire(format);
     if (c == null) {
-      ByteBuf encoded = FrameEncoder.encode(event, format);
+      ByteBuffer encoded = FrameEncoder.encode(event, format);
       c = chunks.compareAndExchangeRelease(format, null, encoded == null ? NOT_SHOWN : encoded);
       if (c == null) {
         c = encoded == null ? NOT_SHOWN : encoded;

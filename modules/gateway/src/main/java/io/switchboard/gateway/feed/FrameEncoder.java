@@ -1,7 +1,5 @@
 package io.switchboard.gateway.feed;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.switchboard.core.dialect.Family;
 import io.switchboard.core.dialect.Frame;
 import io.switchboard.core.dialect.Naming;
@@ -17,6 +15,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class FrameEncoder {
 
+  /** The chunk that ends a chunked response. */
+  public static final ByteBuffer LAST_CHUNK = direct("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+
   private FrameEncoder() {}
 
   public static EncodedEvent encode(Event e) {
@@ -24,7 +25,7 @@ public final class FrameEncoder {
   }
 
   /** The chunk of {@code e} in {@code format}, or null when the format's family does not show it. */
-  static ByteBuf encode(Event e, int format) {
+  static ByteBuffer encode(Event e, int format) {
     Frame frame = Family.ofFormat(format).dialect().render(e);
     if (frame == null) {
       return null;
@@ -33,7 +34,7 @@ public final class FrameEncoder {
   }
 
   /** A frame that is not an event of the log (connected, reset): {@code id} may be negative for none. */
-  public static ByteBuf control(long id, String type, Naming naming, String json) {
+  public static ByteBuffer control(long id, String type, Naming naming, String json) {
     return chunk(frameText(id, type, naming, json));
   }
 
@@ -62,19 +63,24 @@ public final class FrameEncoder {
   /**
    * One HTTP chunk holding {@code text}, in a JDK direct buffer: the socket write needs no copy (a heap buffer
    * would be copied to a direct one on every write, i.e. per delivery), and the memory is reclaimed by the GC
-   * once the event is gone. Writers use retained duplicates, so Netty never releases the shared buffer.
+   * once the event is gone. The buffer is shared by every connection and every event loop that writes it, so
+   * nobody may move its position or limit: writers read it by index ({@code RawChannel}).
    */
-  public static ByteBuf chunk(String text) {
+  public static ByteBuffer chunk(String text) {
     byte[] body = text.getBytes(StandardCharsets.UTF_8);
     byte[] head = (Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
     ByteBuffer out = ByteBuffer.allocateDirect(head.length + body.length + 2);
     out.put(head).put(body).put((byte) '\r').put((byte) '\n').flip();
-    return Unpooled.wrappedBuffer(out);
+    return out;
+  }
+
+  private static ByteBuffer direct(byte[] bytes) {
+    return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
   }
 
   /** The text of a chunk's frame, for tests and logs. */
-  public static String frameText(ByteBuf chunk) {
-    String all = chunk.toString(StandardCharsets.UTF_8);
+  public static String frameText(ByteBuffer chunk) {
+    String all = StandardCharsets.UTF_8.decode(chunk.duplicate()).toString();
     return all.substring(all.indexOf("\r\n") + 2, all.length() - 2);
   }
 }

@@ -1,9 +1,9 @@
 package io.switchboard.gateway.live;
 
-import io.netty.buffer.ByteBuf;
 import io.switchboard.core.dialect.Naming;
 import io.switchboard.gateway.feed.FrameEncoder;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -15,15 +15,15 @@ public final class LiveFrame {
 
   private final String name;
   private final String json;
-  private final AtomicReferenceArray<ByteBuf> chunks = new AtomicReferenceArray<>(Naming.values().length);
+  private final AtomicReferenceArray<ByteBuffer> chunks = new AtomicReferenceArray<>(Naming.values().length);
 
   public LiveFrame(String name, String json) {
     this.name = name;
     this.json = json;
   }
 
-  public ByteBuf chunk(Naming naming) {
-    ByteBuf c = chunks.get(naming.ordinal());
+  public ByteBuffer chunk(Naming naming) {
+    ByteBuffer c = chunks.get(naming.ordinal());
     if (c == null) {
       c = FrameEncoder.chunk(FrameEncoder.frameText(-1, name, naming, json));
       if (!chunks.compareAndSet(naming.ordinal(), null, c)) {

@@ -1,10 +1,10 @@
 package io.switchboard.gateway.sse;
 
-import io.netty.buffer.ByteBuf;
 import io.switchboard.gateway.feed.EncodedEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -69,32 +69,45 @@ final class SseConnection {
 
   /** Queues a live event unflushed. Returns true when the connection needs a flush. */
   boolean offer(EncodedEvent e) {
-    if (closed || e.seq() <= lastSent) {
+    ByteBuffer chunk = admit(e);
+    if (chunk == null) {
       return false;
     }
+    raw.write(chunk);
+    return true;
+  }
+
+  /** Sends a live event at once: the whole dispatch is this one event, so there is nothing to share a write with. */
+  void deliver(EncodedEvent e) {
+    ByteBuffer chunk = admit(e);
+    if (chunk != null) {
+      raw.writeAndFlush(chunk);
+    }
+  }
+
+  /** The chunk to write for a live event, or null: already sent, not shown, held back, or the client cut off. */
+  private ByteBuffer admit(EncodedEvent e) {
+    if (closed || e.seq() <= lastSent) {
+      return null;
+    }
+    ByteBuffer chunk = e.chunk(format);
+    if (chunk == null) {
+      return null; // this family does not show the event
+    }
     if (!live) {
-      ByteBuf chunk = e.chunk(format);
-      if (chunk == null) {
-        return false;
-      }
       held.add(e);
-      heldBytes += chunk.readableBytes();
+      heldBytes += chunk.limit();
       if (heldBytes > maxBufferBytes) {
         cutOff();
       }
-      return false;
-    }
-    ByteBuf chunk = e.chunk(format);
-    if (chunk == null) {
-      return false; // this family does not show the event
+      return null;
     }
     if (!raw.isWritable()) {
       cutOff();
-      return false;
+      return null;
     }
     lastSent = e.seq();
-    raw.write(chunk);
-    return true;
+    return chunk;
   }
 
   /**
@@ -102,7 +115,7 @@ final class SseConnection {
    * the connection needs a flush. A client that cannot keep up is cut off, as for events: on reconnect it gets
    * the latest positions first.
    */
-  boolean offerLive(ByteBuf chunk) {
+  boolean offerLive(ByteBuffer chunk) {
     return writeUnnumbered(chunk, positionsReady);
   }
 
@@ -110,11 +123,11 @@ final class SseConnection {
    * Queues a transient event (no sequence number) unflushed, once the stream is live: it cannot be replayed, so a
    * stream still replaying, or one that reconnects, simply does not see it.
    */
-  boolean offerTransient(ByteBuf chunk) {
+  boolean offerTransient(ByteBuffer chunk) {
     return writeUnnumbered(chunk, live);
   }
 
-  private boolean writeUnnumbered(ByteBuf chunk, boolean ready) {
+  private boolean writeUnnumbered(ByteBuffer chunk, boolean ready) {
     if (closed || !ready) {
       return false;
     }
@@ -127,7 +140,7 @@ final class SseConnection {
   }
 
   /** Writes the latest positions (a snapshot), after which live position frames flow. */
-  void startPositions(List<ByteBuf> latest) {
+  void startPositions(List<ByteBuffer> latest) {
     if (closed) {
       return;
     }
@@ -145,11 +158,11 @@ final class SseConnection {
   }
 
   /** Writes and flushes frames outside the live sequence (connected, reset, a replay page). */
-  void writeNow(List<ByteBuf> chunks) {
+  void writeNow(List<ByteBuffer> chunks) {
     if (closed) {
       return;
     }
-    for (ByteBuf c : chunks) {
+    for (ByteBuffer c : chunks) {
       raw.write(c);
     }
     raw.flush();
@@ -181,7 +194,7 @@ final class SseConnection {
     return raw.isWritable();
   }
 
-  void heartbeat(ByteBuf comment) {
+  void heartbeat(ByteBuffer comment) {
     if (closed) {
       return;
     }
@@ -194,7 +207,7 @@ final class SseConnection {
   }
 
   /** Ends the stream politely: a reconnect hint and the last chunk, then the socket is closed. */
-  void end(ByteBuf hintChunk, ByteBuf lastChunk) {
+  void end(ByteBuffer hintChunk, ByteBuffer lastChunk) {
     if (!closed) {
       closed = true;
       raw.write(hintChunk);

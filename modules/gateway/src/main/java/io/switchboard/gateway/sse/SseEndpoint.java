@@ -30,14 +30,12 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import java.nio.charset.StandardCharsets;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -51,8 +49,8 @@ import java.util.List;
  */
 public final class SseEndpoint implements FeedListener, LiveListener {
 
-  private static final ByteBuf HEARTBEAT = FrameEncoder.chunk(": heartbeat\n\n");
-  private static final ByteBuf LAST_CHUNK = Unpooled.wrappedBuffer("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+  private static final ByteBuffer HEARTBEAT = FrameEncoder.chunk(": heartbeat\n\n");
+  private static final ByteBuffer LAST_CHUNK = FrameEncoder.LAST_CHUNK;
 
   private final Vertx vertx;
   private final Context context;
@@ -69,7 +67,7 @@ public final class SseEndpoint implements FeedListener, LiveListener {
   private final LiveFleet fleet;
   private final List<SseConnection> touched = new ArrayList<>();
   private final String retryHint;
-  private final ByteBuf drainHint;
+  private final ByteBuffer drainHint;
   private boolean draining;
   private long flushTimer = -1;
 
@@ -256,9 +254,9 @@ public final class SseEndpoint implements FeedListener, LiveListener {
     if (events.isEmpty()) {
       return;
     }
-    List<ByteBuf> out = new ArrayList<>(events.size());
+    List<ByteBuffer> out = new ArrayList<>(events.size());
     for (EncodedEvent e : events) {
-      ByteBuf chunk = e.chunk(conn.format());
+      ByteBuffer chunk = e.chunk(conn.format());
       if (chunk != null) {
         out.add(chunk);
       }
@@ -314,6 +312,17 @@ public final class SseEndpoint implements FeedListener, LiveListener {
 
   @Override
   public void onEvents(List<EncodedEvent> events) {
+    if (events.size() == 1 && flushTimer < 0) {
+      // One event gives each connection at most one frame: send it on the spot, in a single pass.
+      EncodedEvent e = events.get(0);
+      List<String> chs = e.channels();
+      for (int i = 0; i < chs.size(); i++) {
+        for (SseConnection conn : index.on(chs.get(i))) {
+          conn.deliver(e);
+        }
+      }
+      return;
+    }
     for (EncodedEvent e : events) {
       List<String> chs = e.channels();
       for (int i = 0; i < chs.size(); i++) {
@@ -336,7 +345,7 @@ public final class SseEndpoint implements FeedListener, LiveListener {
       List<String> chs = e.channels();
       for (int i = 0; i < chs.size(); i++) {
         for (SseConnection conn : index.on(chs.get(i))) {
-          ByteBuf chunk = e.chunk(conn.format());
+          ByteBuffer chunk = e.chunk(conn.format());
           if (chunk != null && conn.offerTransient(chunk) && !conn.dirty) {
             conn.dirty = true;
             touched.add(conn);
@@ -357,7 +366,7 @@ public final class SseEndpoint implements FeedListener, LiveListener {
     flushTouched();
   }
 
-  private void offerLive(java.util.Set<SseConnection> conns, LiveFrame frame) {
+  private void offerLive(SseConnection[] conns, LiveFrame frame) {
     for (SseConnection conn : conns) {
       if (conn.offerLive(frame.chunk(Family.namingOfFormat(conn.format()))) && !conn.dirty) {
         conn.dirty = true;
@@ -386,7 +395,7 @@ public final class SseEndpoint implements FeedListener, LiveListener {
     }
     Naming naming = Family.namingOfFormat(conn.format());
     Future.join(first).onComplete(ar -> context.runOnContext(v -> {
-      List<ByteBuf> frames = new ArrayList<>();
+      List<ByteBuffer> frames = new ArrayList<>();
       for (Future<LiveFrame> f : first) {
         if (f.succeeded() && f.result() != null) {
           frames.add(f.result().chunk(naming));

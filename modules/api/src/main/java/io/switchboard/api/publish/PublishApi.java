@@ -85,8 +85,7 @@ public final class PublishApi implements RouteContributor {
     }
     // The outbox row is the whole change here: one statement is its own transaction, and saves the
     // BEGIN/COMMIT round trips of an explicit one. Domain producers append inside their own transactions.
-    return outbox.append(pool, event)
-        .onSuccess(id -> outbox.committed())
+    return outbox.appendAlone(pool, event)
         .recover(err -> Future.failedFuture(ApiError.unavailable("the event log is unavailable; retry shortly")));
   }
 

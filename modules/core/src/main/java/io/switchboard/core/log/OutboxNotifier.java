@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Wakes the relay after this node's producers commit, with at most one {@code NOTIFY sb_outbox} in flight: pokes
  * that arrive while one is on its way cause exactly one more once it returns, so under load one NOTIFY covers
- * many commits. (Each notifying transaction takes PostgreSQL's global notify lock at commit; see
+ * many commits. A transaction that finds none in flight can {@link #claim} the wake-up and notify at its own commit
+ * instead, through the outbox trigger. (Each notifying transaction takes PostgreSQL's global notify lock at commit; see
  * V3__quiet_outbox_inserts.sql.) A lost NOTIFY only costs latency: the relay's poll is the safety net.
  */
 public final class OutboxNotifier {
@@ -39,12 +40,28 @@ public final class OutboxNotifier {
     }
   }
 
+  /**
+   * Claims the wake-up for a transaction about to append: true when none is in flight, and then the transaction's
+   * own rows notify at its commit (not quiet), which saves the separate NOTIFY round trip. Whoever claimed must
+   * call {@link #release} once the transaction ended, committed or not.
+   */
+  public boolean claim() {
+    return state.compareAndSet(IDLE, IN_FLIGHT);
+  }
+
+  /** The claiming transaction ended: pokes that came meanwhile get their NOTIFY now. */
+  public void release() {
+    inFlightDone();
+  }
+
   private void send() {
-    pool.query("SELECT pg_notify('sb_outbox', '')").execute().onComplete(ar -> {
-      if (!state.compareAndSet(IN_FLIGHT, IDLE)) {
-        state.set(IN_FLIGHT);
-        send();
-      }
-    });
+    pool.query("SELECT pg_notify('sb_outbox', '')").execute().onComplete(ar -> inFlightDone());
+  }
+
+  private void inFlightDone() {
+    if (!state.compareAndSet(IN_FLIGHT, IDLE)) {
+      state.set(IN_FLIGHT);
+      send();
+    }
   }
 }

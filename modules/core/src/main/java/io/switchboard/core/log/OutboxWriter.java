@@ -44,6 +44,28 @@ public final class OutboxWriter {
         .map(rows -> rows.iterator().next().getString(0));
   }
 
+  /**
+   * Appends one event as a statement of its own, i.e. its own transaction, and wakes the relay: at its commit,
+   * through the trigger, when no wake-up is in flight (one round trip in all), else by a coalesced NOTIFY.
+   */
+  public Future<String> appendAlone(SqlClient pool, NewEvent event) {
+    if (notifier == null) {
+      return append(pool, event);
+    }
+    boolean wakes = notifier.claim();
+    return pool.preparedQuery(INSERT)
+        .execute(Tuple.of(event.channels().toArray(String[]::new), event.type(), event.data(), !wakes))
+        .map(rows -> rows.iterator().next().getString(0))
+        .andThen(ar -> {
+          // Even a failed statement may have committed (its answer lost): a spurious wake-up costs nothing.
+          if (wakes) {
+            notifier.release();
+          } else {
+            notifier.poke();
+          }
+        });
+  }
+
   /** Appends several events in one round trip (a batch of inbound messages). */
   public Future<Void> appendAll(SqlClient tx, java.util.List<NewEvent> events) {
     if (events.isEmpty()) {

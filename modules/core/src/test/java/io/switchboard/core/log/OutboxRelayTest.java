@@ -94,6 +94,42 @@ class OutboxRelayTest {
   }
 
   @Test
+  void single_statement_appends_wake_the_relay_at_once_whether_or_not_a_wake_up_is_already_in_flight()
+      throws Exception {
+    // A safety-net poll of a minute: any lost wake-up shows as a stall far beyond the wait below.
+    SwitchboardConfig slowPoll = TestConfigs.of(db, Map.of("SB_RELAY_POLL_INTERVAL", "60s"));
+    OutboxNotifier notifier = new OutboxNotifier(pool);
+    OutboxWriter quiet = OutboxWriter.quiet(notifier);
+    OutboxRelay relay = new OutboxRelay(slowPoll);
+    Await.result(vertx.deployVerticle(relay));
+    Await.until("the relay leads", Duration.ofSeconds(10), relay::isLeader);
+    // The relay drains once after its LISTEN, so this first event arrives however the two raced.
+    Await.result(quiet.appendAlone(pool, new NewEvent(List.of("run:1"), "t", "{\"n\":0}")));
+    Await.until("the relay is up", Duration.ofSeconds(10), () -> published.size() == 1);
+
+    // One at a time: each append finds no wake-up in flight and notifies at its own commit.
+    for (int i = 1; i < 5; i++) {
+      Await.result(quiet.appendAlone(pool, new NewEvent(List.of("run:1"), "t", "{\"n\":" + i + "}")));
+      int expected = i + 1;
+      Await.until("event " + i + " published without waiting for the poll", Duration.ofSeconds(5),
+          () -> published.size() == expected);
+    }
+    // Many at once: one claims the wake-up, the others are quiet and poke; the last commit is still announced.
+    List<Future<?>> burst = new ArrayList<>();
+    for (int i = 5; i < 205; i++) {
+      burst.add(quiet.appendAlone(pool, new NewEvent(List.of("run:1"), "t", "{\"n\":" + i + "}")));
+    }
+    Await.result(Future.all(burst));
+    Await.until("the whole burst published without waiting for the poll", Duration.ofSeconds(5),
+        () -> published.size() == 205);
+    assertThat(new ArrayList<>(published)).extracting(Event::seq).containsExactlyElementsOf(
+        java.util.stream.LongStream.rangeClosed(1, 205).boxed().toList());
+    // Idle again: the next append claims the wake-up once more.
+    assertThat(notifier.claim()).isTrue();
+    notifier.release();
+  }
+
+  @Test
   void only_one_relay_leads_and_another_takes_over_when_its_connection_dies() throws Exception {
     OutboxRelay first = new OutboxRelay(config);
     OutboxRelay second = new OutboxRelay(config);

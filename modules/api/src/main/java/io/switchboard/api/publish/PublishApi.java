@@ -11,7 +11,7 @@ import io.switchboard.core.http.JsonErrors;
 import io.switchboard.core.http.RouteContributor;
 import io.switchboard.core.log.OutboxWriter;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -25,6 +25,8 @@ import java.util.function.BooleanSupplier;
 public final class PublishApi implements RouteContributor {
 
   public static final String PATH = "/api/v1/events";
+  private static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
 
   private final Pool pool;
   private final TokenVerifier verifier;
@@ -89,9 +91,10 @@ public final class PublishApi implements RouteContributor {
         .recover(err -> Future.failedFuture(ApiError.unavailable("the event log is unavailable; retry shortly")));
   }
 
+  /** The id is a UUID's text, which needs no JSON escaping: the answer is put together, not encoded. */
   private static void sendAccepted(RoutingContext ctx, String eventId) {
     ctx.response().setStatusCode(202)
-        .putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("id", eventId).put("status", "accepted").encode());
+        .putHeader(CONTENT_TYPE, JSON)
+        .end("{\"id\":\"" + eventId + "\",\"status\":\"accepted\"}");
   }
 }

@@ -30,6 +30,11 @@ public final class OutboundMirror {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutboundMirror.class);
   private static final int PAGE = 1_000;
+  /**
+   * The cursor goes with the events at most this often: it only bounds what a new leader repeats, and a SET per
+   * event was a third of the mirror's commands.
+   */
+  private static final long CURSOR_EVERY_MS = 200;
 
   private final Vertx vertx;
   private final Redis redis;
@@ -43,6 +48,8 @@ public final class OutboundMirror {
   private boolean active;
   private boolean busy;
   private long last = -1;
+  private long cursorWrittenAt;
+  private long cursorTimer = -1;
   private volatile boolean healthy = true;
 
   public OutboundMirror(Vertx vertx, Redis redis, EventLogReader log, String prefix, String stream,
@@ -175,8 +182,35 @@ public final class OutboundMirror {
       }
     }
     long through = events.get(events.size() - 1).seq();
-    batch.add(Request.cmd(Command.SET).arg(cursorKey).arg(through));
+    long now = System.currentTimeMillis();
+    if (now - cursorWrittenAt >= CURSOR_EVERY_MS) {
+      cursorWrittenAt = now;
+      batch.add(Request.cmd(Command.SET).arg(cursorKey).arg(through));
+    } else {
+      writeCursorLater();
+    }
     return redis.batch(batch).onSuccess(r -> last = through).mapEmpty();
+  }
+
+  /** Traffic may stop after this batch: the cursor still catches up, once nothing is in flight. */
+  private void writeCursorLater() {
+    if (cursorTimer >= 0) {
+      return;
+    }
+    cursorTimer = vertx.setTimer(CURSOR_EVERY_MS, t -> {
+      cursorTimer = -1;
+      if (!active) {
+        return;
+      }
+      if (busy) {
+        writeCursorLater(); // the batch in flight may carry a newer number; write after it
+        return;
+      }
+      cursorWrittenAt = System.currentTimeMillis();
+      long through = last;
+      redis.send(Request.cmd(Command.SET).arg(cursorKey).arg(through))
+          .onFailure(err -> LOG.debug("Cannot record the mirror's position ({})", err.getMessage()));
+    });
   }
 
   public Future<Void> stop() {

@@ -124,7 +124,8 @@ public final class ConfigLoader {
             duration("SB_RELAY_POLL_INTERVAL", "1s"),
             longValue("SB_RELAY_LOCK_KEY", 0x5b0a2d_0001L),
             duration("SB_EVENT_RETENTION", "24h"),
-            duration("SB_RETENTION_INTERVAL", "60s")),
+            duration("SB_RETENTION_INTERVAL", "60s"),
+            duration("SB_RELAY_VACUUM_INTERVAL", "10s")),
         new SwitchboardConfig.Redis(
             string("SB_REDIS_URI", "redis://127.0.0.1:6379"),
             integer("SB_REDIS_POOL_SIZE", 8),

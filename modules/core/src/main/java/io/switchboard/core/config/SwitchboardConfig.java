@@ -66,8 +66,9 @@ public record SwitchboardConfig(
 
   public record Feed(int memoryEvents, Duration gapCheckInterval, int backfillPageSize) {}
 
+  /** {@code vacuumInterval}: how often the relay leader vacuums the outbox queue itself; zero leaves it to autovacuum. */
   public record Relay(int batchSize, Duration pollInterval, long lockKey, Duration retention,
-                      Duration retentionInterval) {}
+                      Duration retentionInterval, Duration vacuumInterval) {}
 
   /** Redis holds the live positions; {@code keyPrefix} namespaces every key (one deployment, or one test). */
   public record Redis(String uri, int poolSize, String keyPrefix) {}

@@ -7,6 +7,7 @@ import io.switchboard.core.event.EventBatchCodec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +56,9 @@ public final class OutboxRelay extends VerticleBase {
 
   private final SwitchboardConfig config;
   private LeaderElection election;
+  private Pool pool;
   private RetentionJob retention;
+  private QueueVacuum vacuum;
   private PgConnection leaderConnection;
   private long pollTimer = -1;
   private boolean draining;
@@ -67,7 +70,9 @@ public final class OutboxRelay extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    retention = new RetentionJob(vertx, config.postgres(), config.relay());
+    pool = PgClients.pool(vertx, config.postgres()); // the node's shared pool (shared by name)
+    retention = new RetentionJob(vertx, pool, config.relay());
+    vacuum = new QueueVacuum(vertx, pool, config.relay().vacuumInterval());
     election = new LeaderElection(vertx, PgClients.connectOptions(config.postgres()), config.relay().lockKey(),
         Duration.ofSeconds(1), this::lead, v -> stepDown());
     election.start();
@@ -78,7 +83,7 @@ public final class OutboxRelay extends VerticleBase {
   public Future<?> stop() {
     stepDown();
     election.stop();
-    return retention.close();
+    return pool.close();
   }
 
   public boolean isLeader() {
@@ -98,6 +103,7 @@ public final class OutboxRelay extends VerticleBase {
         .onFailure(err -> LOG.warn("LISTEN failed: {}", err.getMessage()));
     pollTimer = vertx.setPeriodic(config.relay().pollInterval().toMillis(), t -> drain());
     retention.start();
+    vacuum.start();
   }
 
   private void stepDown() {
@@ -108,6 +114,7 @@ public final class OutboxRelay extends VerticleBase {
     }
     if (retention != null) {
       retention.pause();
+      vacuum.pause();
     }
     draining = false;
     drainAgain = false;

@@ -1,7 +1,6 @@
 package io.switchboard.core.log;
 
 import io.switchboard.core.config.SwitchboardConfig;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -35,22 +34,18 @@ final class RetentionJob {
       """;
 
   private final Vertx vertx;
-  private final SwitchboardConfig.Postgres pgConfig;
+  private final Pool pool;
   private final SwitchboardConfig.Relay relayConfig;
-  private Pool pool;
   private long timer = -1;
   private boolean running;
 
-  RetentionJob(Vertx vertx, SwitchboardConfig.Postgres pgConfig, SwitchboardConfig.Relay relayConfig) {
+  RetentionJob(Vertx vertx, Pool pool, SwitchboardConfig.Relay relayConfig) {
     this.vertx = vertx;
-    this.pgConfig = pgConfig;
+    this.pool = pool;
     this.relayConfig = relayConfig;
   }
 
   void start() {
-    if (pool == null) {
-      pool = PgClients.pool(vertx, pgConfig); // the node's shared pool (shared by name)
-    }
     if (timer < 0) {
       timer = vertx.setPeriodic(relayConfig.retentionInterval().toMillis(), t -> purge());
     }
@@ -61,11 +56,6 @@ final class RetentionJob {
       vertx.cancelTimer(timer);
       timer = -1;
     }
-  }
-
-  Future<Void> close() {
-    pause();
-    return pool == null ? Future.succeededFuture() : pool.close();
   }
 
   private void purge() {

@@ -130,6 +130,16 @@ class OutboxRelayTest {
   }
 
   @Test
+  void the_leader_vacuums_the_outbox_so_numbered_rows_leave_no_dead_entries_behind() throws Exception {
+    SwitchboardConfig vacuuming = TestConfigs.of(db, Map.of("SB_RELAY_VACUUM_INTERVAL", "300ms"));
+    Await.result(vertx.deployVerticle(new OutboxRelay(vacuuming)));
+    publish(0, 400);
+    Await.until("all published", Duration.ofSeconds(10), () -> published.size() == 400);
+    Await.until("the outbox vacuumed after its rows were numbered", Duration.ofSeconds(10),
+        () -> outboxStats()[0] > 0 && outboxStats()[1] == 0);
+  }
+
+  @Test
   void only_one_relay_leads_and_another_takes_over_when_its_connection_dies() throws Exception {
     OutboxRelay first = new OutboxRelay(config);
     OutboxRelay second = new OutboxRelay(config);
@@ -170,6 +180,18 @@ class OutboxRelayTest {
     publish(10, 15);
     Await.until("old events purged", Duration.ofSeconds(10), () -> logState()[1] == 10L);
     assertThat(logState()).as("last_seq, purged_through, events left").containsExactly(15L, 10L, 5L);
+  }
+
+  /** vacuum_count and n_dead_tup of the outbox. */
+  private long[] outboxStats() {
+    try (var c = db.connect(); Statement s = c.createStatement()) {
+      ResultSet rs = s.executeQuery(
+          "SELECT vacuum_count, n_dead_tup FROM pg_stat_user_tables WHERE relname = 'sb_outbox'");
+      rs.next();
+      return new long[] {rs.getLong(1), rs.getLong(2)};
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private long[] logState() {

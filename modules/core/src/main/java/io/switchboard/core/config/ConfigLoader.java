@@ -125,7 +125,8 @@ public final class ConfigLoader {
             longValue("SB_RELAY_LOCK_KEY", 0x5b0a2d_0001L),
             duration("SB_EVENT_RETENTION", "24h"),
             duration("SB_RETENTION_INTERVAL", "60s"),
-            duration("SB_RELAY_VACUUM_INTERVAL", "10s")),
+            duration("SB_RELAY_VACUUM_INTERVAL", "10s"),
+            duration("SB_RELAY_LINGER", "0ms")),
         new SwitchboardConfig.Redis(
             string("SB_REDIS_URI", "redis://127.0.0.1:6379"),
             integer("SB_REDIS_POOL_SIZE", 8),

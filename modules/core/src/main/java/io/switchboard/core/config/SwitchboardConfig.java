@@ -68,7 +68,7 @@ public record SwitchboardConfig(
 
   /** {@code vacuumInterval}: how often the relay leader vacuums the outbox queue itself; zero leaves it to autovacuum. */
   public record Relay(int batchSize, Duration pollInterval, long lockKey, Duration retention,
-                      Duration retentionInterval, Duration vacuumInterval) {}
+                      Duration retentionInterval, Duration vacuumInterval, Duration linger) {}
 
   /** Redis holds the live positions; {@code keyPrefix} namespaces every key (one deployment, or one test). */
   public record Redis(String uri, int poolSize, String keyPrefix) {}

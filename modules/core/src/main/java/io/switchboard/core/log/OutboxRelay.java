@@ -130,7 +130,21 @@ public final class OutboxRelay extends VerticleBase {
     }
     draining = true;
     drainAgain = false;
-    numberBatch(leaderConnection);
+    PgConnection conn = leaderConnection;
+    long linger = config.relay().linger().toMillis();
+    if (linger <= 0) {
+      numberBatch(conn);
+      return;
+    }
+    // Wait a moment for more commits, so one statement, one commit and one bus message carry them all.
+    vertx.setTimer(linger, t -> {
+      if (conn != leaderConnection) {
+        draining = false;
+        return;
+      }
+      drainAgain = false;
+      numberBatch(conn);
+    });
   }
 
   private void numberBatch(PgConnection conn) {

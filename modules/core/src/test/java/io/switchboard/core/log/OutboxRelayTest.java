@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -123,7 +125,7 @@ class OutboxRelayTest {
     Await.until("the whole burst published without waiting for the poll", Duration.ofSeconds(5),
         () -> published.size() == 205);
     assertThat(new ArrayList<>(published)).extracting(Event::seq).containsExactlyElementsOf(
-        java.util.stream.LongStream.rangeClosed(1, 205).boxed().toList());
+        LongStream.rangeClosed(1, 205).boxed().toList());
     // Idle again: the next append claims the wake-up once more.
     assertThat(notifier.claim()).isTrue();
     notifier.release();
@@ -137,6 +139,26 @@ class OutboxRelayTest {
     Await.until("all published", Duration.ofSeconds(10), () -> published.size() == 400);
     Await.until("the outbox vacuumed after its rows were numbered", Duration.ofSeconds(10),
         () -> outboxStats()[0] > 0 && outboxStats()[1] == 0);
+  }
+
+  @Test
+  void a_lingering_relay_numbers_the_commits_of_its_wait_in_one_batch_still_without_a_gap() throws Exception {
+    SwitchboardConfig lingering = TestConfigs.of(db, Map.of("SB_RELAY_LINGER", "300ms", "SB_RELAY_POLL_INTERVAL", "60s"));
+    List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<Buffer>consumer(Addresses.SEQUENCED_EVENTS,
+        msg -> batchSizes.add(EventBatchCodec.decode(msg.body()).size()));
+    OutboxRelay relay = new OutboxRelay(lingering);
+    Await.result(vertx.deployVerticle(relay));
+    Await.until("the relay leads", Duration.ofSeconds(10), relay::isLeader);
+    Thread.sleep(500); // its first drain is done
+    OutboxWriter quiet = OutboxWriter.quiet(new OutboxNotifier(pool));
+    for (int i = 0; i < 10; i++) { // one at a time, each its own commit and wake-up, within the wait
+      Await.result(quiet.appendAlone(pool, new NewEvent(List.of("run:1"), "t", "{\"n\":" + i + "}")));
+    }
+    Await.until("all published", Duration.ofSeconds(5), () -> published.size() == 10);
+    assertThat(batchSizes).as("ten commits, one statement and one bus message").containsExactly(10);
+    assertThat(new ArrayList<>(published)).extracting(Event::seq)
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, 10).boxed().toList());
   }
 
   @Test
@@ -163,7 +185,7 @@ class OutboxRelayTest {
     Await.until("all events published", Duration.ofSeconds(15), () -> published.size() >= 100);
     List<Event> events = new ArrayList<>(published);
     assertThat(events).extracting(Event::seq).containsExactlyElementsOf(
-        java.util.stream.LongStream.rangeClosed(1, 100).boxed().toList());
+        LongStream.rangeClosed(1, 100).boxed().toList());
   }
 
   @Test

@@ -13,6 +13,9 @@ RUNS="${1:-3}"; SUBS="${2:-3000}"; CHANNELS="${3:-30}"; RATE="${4:-300}"; DURATI
 TARGETS="${6:-switchboard nchan node}"
 # The JVM needs minutes of load before C2 has compiled the hot paths; Nchan and Node need none, but get the same.
 WARMUP="${SB_BENCH_WARMUP_SECONDS:-90}"
+# Each run starts fresh subscriber JVMs whose own JIT work competes for the two cores for their first ~20 s (a
+# probe saw every target's latency suffer then): each run publishes this long before its measured window.
+RUN_WARMUP="${SB_BENCH_RUN_WARMUP_SECONDS:-30}"
 OUT="$SB_ROOT/.run/bench"
 RESULTS="$OUT/core-fanout.jsonl"
 mkdir -p "$OUT"
@@ -54,7 +57,7 @@ for run in $(seq 0 "$RUNS"); do
     esac
     log "run $run/$RUNS: $t"
     "${LOADGEN[@]}" --target "$t" --nodes "$nodes" --subscribers "$SUBS" --channels "$CHANNELS" --rate "$RATE" \
-      --duration "$([[ $run -eq 0 ]] && echo "$WARMUP" || echo "$DURATION")" --warmup 10 --procs "$PROCS" --token "$tok" --server-pids "$pids" \
+      --duration "$([[ $run -eq 0 ]] && echo "$WARMUP" || echo "$DURATION")" --warmup "$RUN_WARMUP" --procs "$PROCS" --token "$tok" --server-pids "$pids" \
       --label "$t run $run" --json "$([[ $run -eq 0 ]] && echo /dev/null || echo "$RESULTS")" 2>/dev/null
   done
 done

@@ -198,46 +198,51 @@ public final class LoadGen {
     long total = Math.round(rate * seconds);
     long[] sent = {0};
     long start = System.nanoTime();
-    CountDownLatch done = new CountDownLatch(1);
-    vertx.setPeriodic(2, id -> {
-      long due = Math.min(total, (long) ((System.nanoTime() - start) / 1e9 * rate));
-      while (sent[0] < due) {
-        long k = sent[0]++;
-        int channel = (int) (k % channels);
-        URI node = nodes.get((int) (k % nodes.size()));
-        String name = "bench:" + channel;
-        RequestOptions req = new RequestOptions().setMethod(target.publishMethod()).setHost(node.getHost())
-            .setPort(node.getPort()).setURI(target.publishPath(name))
-            .putHeader("Content-Type", "application/json");
-        if (!token.equals("-")) {
-          req.putHeader("Authorization", "Bearer " + token);
-        }
-        Buffer body = target.publishBody(name, Clock.micros(), padding);
-        inFlight.incrementAndGet();
-        Future<Integer> sentOne = target == Target.BRIDGE
-            ? redis.send(Request.cmd(Command.XADD).arg(stream).arg("*").arg("payload").arg(body.toString()))
-                .map(r -> 202)
-            : http.request(req).compose(r -> r.send(body)).compose(r -> r.body().map(b -> r.statusCode()));
-        sentOne
-            .onComplete(ar -> {
-              inFlight.decrementAndGet();
-              lastDone.set(System.nanoTime());
-              if (ar.succeeded() && ar.result() / 100 == 2) {
-                ok.incrementAndGet();
-                synchronized (perChannel) {
-                  perChannel[channel]++;
+    CountDownLatch done = new CountDownLatch(total == 0 ? 0 : 1);
+    if (total > 0) {
+      vertx.setPeriodic(2, id -> {
+        long due = Math.min(total, (long) ((System.nanoTime() - start) / 1e9 * rate));
+        while (sent[0] < due) {
+          long k = sent[0]++;
+          int channel = (int) (k % channels);
+          URI node = nodes.get((int) (k % nodes.size()));
+          String name = "bench:" + channel;
+          RequestOptions req = new RequestOptions().setMethod(target.publishMethod()).setHost(node.getHost())
+              .setPort(node.getPort()).setURI(target.publishPath(name))
+              .putHeader("Content-Type", "application/json");
+          if (!token.equals("-")) {
+            req.putHeader("Authorization", "Bearer " + token);
+          }
+          Buffer body = target.publishBody(name, Clock.micros(), padding);
+          inFlight.incrementAndGet();
+          Future<Integer> sentOne = target == Target.BRIDGE
+              ? redis.send(Request.cmd(Command.XADD).arg(stream).arg("*").arg("payload").arg(body.toString()))
+                  .map(r -> 202)
+              : http.request(req).compose(r -> r.send(body)).compose(r -> r.body().map(b -> r.statusCode()));
+          sentOne
+              .onComplete(ar -> {
+                inFlight.decrementAndGet();
+                lastDone.set(System.nanoTime());
+                if (ar.succeeded() && ar.result() / 100 == 2) {
+                  ok.incrementAndGet();
+                  synchronized (perChannel) {
+                    perChannel[channel]++;
+                  }
+                } else {
+                  errors.incrementAndGet();
                 }
-              } else {
-                errors.incrementAndGet();
-              }
-            });
-      }
-      if (sent[0] >= total) {
-        vertx.cancelTimer(id);
-        done.countDown();
-      }
-    });
-    done.await();
+              });
+        }
+        if (sent[0] >= total) {
+          vertx.cancelTimer(id);
+          done.countDown();
+        }
+      });
+    }
+    // A publisher that stalls (a handler that threw, a wedged client) must end the run, not hang the script
+    if (!done.await(seconds + 60L, TimeUnit.SECONDS)) {
+      System.err.printf("publishing stalled: %d of %d sent after %d s%n", sent[0], total, seconds + 60);
+    }
     long deadline = System.currentTimeMillis() + 10_000;
     while (inFlight.get() > 0 && System.currentTimeMillis() < deadline) {
       Thread.sleep(10);

@@ -11,8 +11,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
 RUNS="${1:-3}"; SUBS="${2:-3000}"; CHANNELS="${3:-30}"; RATE="${4:-300}"; DURATION="${5:-30}"
 TARGETS="${6:-switchboard nchan node}"
-# The JVM needs minutes of load before C2 has compiled the hot paths; Nchan and Node need none, but get the same.
-WARMUP="${SB_BENCH_WARMUP_SECONDS:-90}"
+# The JVM needs minutes of load before C2 has compiled the hot paths (its user time still fell round by round
+# after 90 s); Nchan and Node need none, and get a shorter unrecorded round to fill their caches.
+WARMUP="${SB_BENCH_WARMUP_SECONDS:-240}"
+PEER_WARMUP="${SB_BENCH_PEER_WARMUP_SECONDS:-60}"
 # Each run starts fresh subscriber JVMs whose own JIT work competes for the two cores for their first ~20 s (a
 # probe saw every target's latency suffer then): each run publishes this long before its measured window.
 RUN_WARMUP="${SB_BENCH_RUN_WARMUP_SECONDS:-30}"
@@ -44,7 +46,8 @@ for t in $TARGETS; do
 done
 TOKEN=$("$CLUSTER" token --sub bench --role service --tenant bench --ttl 2h)
 
-# Round 0 warms every target up under the same load for $WARMUP s and is not recorded.
+# Round 0 warms every target up under the same load ($WARMUP s for Switchboard, $PEER_WARMUP s for a peer) and is
+# not recorded.
 for run in $(seq 0 "$RUNS"); do
   for t in $TARGETS; do
     case "$t" in
@@ -55,9 +58,11 @@ for run in $(seq 0 "$RUNS"); do
       node) nodes=http://127.0.0.1:9181,http://127.0.0.1:9182,http://127.0.0.1:9183
             pids=$("$SB_ROOT/deploy/bench/node-sse/node-sse.sh" pids); tok=- ;;
     esac
+    secs="$DURATION"
+    (( run == 0 )) && { [[ $t == switchboard ]] && secs="$WARMUP" || secs="$PEER_WARMUP"; }
     log "run $run/$RUNS: $t"
     "${LOADGEN[@]}" --target "$t" --nodes "$nodes" --subscribers "$SUBS" --channels "$CHANNELS" --rate "$RATE" \
-      --duration "$([[ $run -eq 0 ]] && echo "$WARMUP" || echo "$DURATION")" --warmup "$RUN_WARMUP" --procs "$PROCS" --token "$tok" --server-pids "$pids" \
+      --duration "$secs" --warmup "$RUN_WARMUP" --procs "$PROCS" --token "$tok" --server-pids "$pids" \
       --label "$t run $run" --json "$([[ $run -eq 0 ]] && echo /dev/null || echo "$RESULTS")" 2>/dev/null
   done
 done

@@ -20,42 +20,18 @@ final class QueueVacuum {
 
   private static final Logger LOG = LoggerFactory.getLogger(QueueVacuum.class);
 
-  private final Vertx vertx;
-  private final Duration interval;
-  private final Pool pool;
-  private long timer = -1;
-  private boolean running;
+  private final LeaderChore chore;
 
   QueueVacuum(Vertx vertx, Pool pool, Duration interval) {
-    this.vertx = vertx;
-    this.pool = pool;
-    this.interval = interval;
+    this.chore = new LeaderChore(vertx, interval, () -> pool.query("VACUUM sb_outbox").execute()
+        .onFailure(err -> LOG.warn("Vacuuming the outbox failed: {}", err.getMessage())));
   }
 
   void start() {
-    if (timer < 0 && !interval.isZero()) {
-      timer = vertx.setPeriodic(interval.toMillis(), t -> vacuum());
-    }
+    chore.start();
   }
 
   void pause() {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
-  }
-
-  private void vacuum() {
-    if (running) {
-      return;
-    }
-    running = true;
-    pool.query("VACUUM sb_outbox").execute()
-        .onComplete(ar -> {
-          running = false;
-          if (ar.failed()) {
-            LOG.warn("Vacuuming the outbox failed: {}", ar.cause().getMessage());
-          }
-        });
+    chore.pause();
   }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.core.log;
 
 import io.switchboard.core.config.SwitchboardConfig;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -33,56 +34,42 @@ final class RetentionJob {
       RETURNING (SELECT count(*) FROM doomed)
       """;
 
-  private final Vertx vertx;
   private final Pool pool;
   private final SwitchboardConfig.Relay relayConfig;
-  private long timer = -1;
-  private boolean running;
+  private final LeaderChore chore;
 
   RetentionJob(Vertx vertx, Pool pool, SwitchboardConfig.Relay relayConfig) {
-    this.vertx = vertx;
     this.pool = pool;
     this.relayConfig = relayConfig;
+    this.chore = new LeaderChore(vertx, relayConfig.retentionInterval(), this::purge);
   }
 
   void start() {
-    if (timer < 0) {
-      timer = vertx.setPeriodic(relayConfig.retentionInterval().toMillis(), t -> purge());
-    }
+    chore.start();
   }
 
   void pause() {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
+    chore.pause();
   }
 
-  private void purge() {
-    if (running) {
-      return;
-    }
-    running = true;
-    purgeChunk(0);
-  }
-
-  private void purgeChunk(long total) {
-    double seconds = relayConfig.retention().toMillis() / 1000.0;
-    pool.preparedQuery(PURGE_CHUNK).execute(Tuple.of(seconds, CHUNK))
-        .onSuccess(rows -> {
-          long deleted = rows.size() == 0 ? 0 : rows.iterator().next().getLong(0);
-          if (deleted >= CHUNK && timer >= 0) {
-            purgeChunk(total + deleted);
-          } else {
-            running = false;
-            if (total + deleted > 0) {
-              LOG.info("Retention removed {} events older than {}", total + deleted, relayConfig.retention());
-            }
+  private Future<Long> purge() {
+    return purgeChunks(0)
+        .onSuccess(removed -> {
+          if (removed > 0) {
+            LOG.info("Retention removed {} events older than {}", removed, relayConfig.retention());
           }
         })
-        .onFailure(err -> {
-          running = false;
-          LOG.warn("Retention failed: {}", err.getMessage());
-        });
+        .onFailure(err -> LOG.warn("Retention failed: {}", err.getMessage()));
+  }
+
+  /** A chunk at a time, so no statement holds many rows; stops between chunks once the leader stepped down. */
+  private Future<Long> purgeChunks(long total) {
+    double seconds = relayConfig.retention().toMillis() / 1000.0;
+    return pool.preparedQuery(PURGE_CHUNK).execute(Tuple.of(seconds, CHUNK)).compose(rows -> {
+      long deleted = rows.size() == 0 ? 0 : rows.iterator().next().getLong(0);
+      return deleted >= CHUNK && chore.active()
+          ? purgeChunks(total + deleted)
+          : Future.succeededFuture(total + deleted);
+    });
   }
 }

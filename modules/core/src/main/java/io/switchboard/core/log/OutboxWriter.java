@@ -39,9 +39,7 @@ public final class OutboxWriter {
 
   /** Returns the event's UUID, which also travels in the event's SSE envelope as {@code eventId}. */
   public Future<String> append(SqlClient tx, NewEvent event) {
-    return tx.preparedQuery(INSERT)
-        .execute(Tuple.of(event.channels().toArray(String[]::new), event.type(), event.data(), notifier != null))
-        .map(rows -> rows.iterator().next().getString(0));
+    return insert(tx, event, notifier != null);
   }
 
   /**
@@ -53,9 +51,7 @@ public final class OutboxWriter {
       return append(pool, event);
     }
     boolean wakes = notifier.claim();
-    return pool.preparedQuery(INSERT)
-        .execute(Tuple.of(event.channels().toArray(String[]::new), event.type(), event.data(), !wakes))
-        .map(rows -> rows.iterator().next().getString(0))
+    return insert(pool, event, !wakes)
         .andThen(ar -> {
           // Even a failed statement may have committed (its answer lost): a spurious wake-up costs nothing.
           if (wakes) {
@@ -73,9 +69,17 @@ public final class OutboxWriter {
     }
     java.util.List<Tuple> rows = new java.util.ArrayList<>(events.size());
     for (NewEvent e : events) {
-      rows.add(Tuple.of(e.channels().toArray(String[]::new), e.type(), e.data(), notifier != null));
+      rows.add(row(e, notifier != null));
     }
     return tx.preparedQuery(INSERT).executeBatch(rows).mapEmpty();
+  }
+
+  private static Future<String> insert(SqlClient client, NewEvent event, boolean quiet) {
+    return client.preparedQuery(INSERT).execute(row(event, quiet)).map(rows -> rows.iterator().next().getString(0));
+  }
+
+  private static Tuple row(NewEvent event, boolean quiet) {
+    return Tuple.of(event.channels().toArray(String[]::new), event.type(), event.data(), quiet);
   }
 
   /** The transaction that appended has committed: wake the relay. */

@@ -213,9 +213,10 @@ final class RawChannel {
     belowEncoder.write(Unpooled.wrappedBuffer(chunk).skipBytes(offset), belowEncoder.voidPromise());
   }
 
+  /** Off the epoll transport Netty always writes: {@code viaNetty} stays true, so nothing reaches the socket. */
   private boolean nettyDrained() {
     ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
-    if (out == null || out.totalPendingWriteBytes() > 0 || nettyUnflushed) {
+    if (socket == null || out == null || out.totalPendingWriteBytes() > 0 || nettyUnflushed) {
       return false;
     }
     viaNetty = false;

@@ -50,7 +50,6 @@ import java.util.List;
 public final class SseEndpoint implements FeedListener, LiveListener {
 
   private static final ByteBuffer HEARTBEAT = FrameEncoder.chunk(": heartbeat\n\n");
-  private static final ByteBuffer LAST_CHUNK = FrameEncoder.LAST_CHUNK;
 
   private final Vertx vertx;
   private final Context context;
@@ -437,7 +436,7 @@ public final class SseEndpoint implements FeedListener, LiveListener {
     context.runOnContext(v -> {
       draining = true;
       for (SseConnection conn : new ArrayList<>(index.all())) {
-        conn.end(drainHint, LAST_CHUNK);
+        conn.end(drainHint, FrameEncoder.LAST_CHUNK);
         remove(conn);
       }
       done.complete();

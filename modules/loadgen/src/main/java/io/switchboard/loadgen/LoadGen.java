@@ -188,6 +188,10 @@ public final class LoadGen {
   private static long[] publish(Vertx vertx, HttpClient http, Target target, List<URI> nodes, int channels,
                                 double rate, int seconds, int padding, String token, long[] perChannel)
       throws InterruptedException {
+    long total = Math.round(rate * seconds);
+    if (total == 0) {
+      return new long[] {0, 0, 1}; // nothing to publish (an idle-connection run)
+    }
     Redis redis = target == Target.BRIDGE ? Redis.createClient(vertx, new RedisOptions()
         .setConnectionString(redisUri).setMaxPoolSize(8).setMaxPoolWaiting(100_000).setMaxWaitingHandlers(100_000))
         : null;
@@ -195,50 +199,47 @@ public final class LoadGen {
     AtomicLong errors = new AtomicLong();
     AtomicLong inFlight = new AtomicLong();
     AtomicLong lastDone = new AtomicLong();
-    long total = Math.round(rate * seconds);
     long[] sent = {0};
     long start = System.nanoTime();
-    CountDownLatch done = new CountDownLatch(total == 0 ? 0 : 1);
-    if (total > 0) {
-      vertx.setPeriodic(2, id -> {
-        long due = Math.min(total, (long) ((System.nanoTime() - start) / 1e9 * rate));
-        while (sent[0] < due) {
-          long k = sent[0]++;
-          int channel = (int) (k % channels);
-          URI node = nodes.get((int) (k % nodes.size()));
-          String name = "bench:" + channel;
-          RequestOptions req = new RequestOptions().setMethod(target.publishMethod()).setHost(node.getHost())
-              .setPort(node.getPort()).setURI(target.publishPath(name))
-              .putHeader("Content-Type", "application/json");
-          if (!token.equals("-")) {
-            req.putHeader("Authorization", "Bearer " + token);
-          }
-          Buffer body = target.publishBody(name, Clock.micros(), padding);
-          inFlight.incrementAndGet();
-          Future<Integer> sentOne = target == Target.BRIDGE
-              ? redis.send(Request.cmd(Command.XADD).arg(stream).arg("*").arg("payload").arg(body.toString()))
-                  .map(r -> 202)
-              : http.request(req).compose(r -> r.send(body)).compose(r -> r.body().map(b -> r.statusCode()));
-          sentOne
-              .onComplete(ar -> {
-                inFlight.decrementAndGet();
-                lastDone.set(System.nanoTime());
-                if (ar.succeeded() && ar.result() / 100 == 2) {
-                  ok.incrementAndGet();
-                  synchronized (perChannel) {
-                    perChannel[channel]++;
-                  }
-                } else {
-                  errors.incrementAndGet();
+    CountDownLatch done = new CountDownLatch(1);
+    vertx.setPeriodic(2, id -> {
+      long due = Math.min(total, (long) ((System.nanoTime() - start) / 1e9 * rate));
+      while (sent[0] < due) {
+        long k = sent[0]++;
+        int channel = (int) (k % channels);
+        URI node = nodes.get((int) (k % nodes.size()));
+        String name = "bench:" + channel;
+        RequestOptions req = new RequestOptions().setMethod(target.publishMethod()).setHost(node.getHost())
+            .setPort(node.getPort()).setURI(target.publishPath(name))
+            .putHeader("Content-Type", "application/json");
+        if (!token.equals("-")) {
+          req.putHeader("Authorization", "Bearer " + token);
+        }
+        Buffer body = target.publishBody(name, Clock.micros(), padding);
+        inFlight.incrementAndGet();
+        Future<Integer> sentOne = target == Target.BRIDGE
+            ? redis.send(Request.cmd(Command.XADD).arg(stream).arg("*").arg("payload").arg(body.toString()))
+                .map(r -> 202)
+            : http.request(req).compose(r -> r.send(body)).compose(r -> r.body().map(b -> r.statusCode()));
+        sentOne
+            .onComplete(ar -> {
+              inFlight.decrementAndGet();
+              lastDone.set(System.nanoTime());
+              if (ar.succeeded() && ar.result() / 100 == 2) {
+                ok.incrementAndGet();
+                synchronized (perChannel) {
+                  perChannel[channel]++;
                 }
-              });
-        }
-        if (sent[0] >= total) {
-          vertx.cancelTimer(id);
-          done.countDown();
-        }
-      });
-    }
+              } else {
+                errors.incrementAndGet();
+              }
+            });
+      }
+      if (sent[0] >= total) {
+        vertx.cancelTimer(id);
+        done.countDown();
+      }
+    });
     // A publisher that stalls (a handler that threw, a wedged client) must end the run, not hang the script
     if (!done.await(seconds + 60L, TimeUnit.SECONDS)) {
       System.err.printf("publishing stalled: %d of %d sent after %d s%n", sent[0], total, seconds + 60);

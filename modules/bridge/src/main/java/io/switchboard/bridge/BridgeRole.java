@@ -61,7 +61,7 @@ public final class BridgeRole {
         stream = new StreamInbound(vertx, uri, pooled, b.stream(), b.group(), config.nodeId(), b.readCount(),
             b.claimIdle().toMillis(), writer, deadLetters);
         pubsub = new PubSubInbound(vertx, uri, pooled, b.channels(), writer, deadLetters, b.watchInterval().toMillis());
-        mirror = new OutboundMirror(vertx, pooled, new EventLogReader(pool), b.outPrefix(), b.outStream(),
+        mirror = new OutboundMirror(vertx, pooled, uri, new EventLogReader(pool), b.outPrefix(), b.outStream(),
             b.outStreamMaxLen());
         election = new LeaderElection(vertx, "bridge", PgClients.connectOptions(config.postgres()), b.lockKey(),
             Duration.ofSeconds(2), conn -> lead(), v -> follow());

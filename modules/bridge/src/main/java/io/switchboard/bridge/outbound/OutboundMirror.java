@@ -1,5 +1,6 @@
 package io.switchboard.bridge.outbound;
 
+import io.switchboard.bridge.redis.RedisLink;
 import io.switchboard.core.dialect.Family;
 import io.switchboard.core.event.Addresses;
 import io.switchboard.core.event.Event;
@@ -11,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,9 @@ import java.util.List;
  * the generic stream's JSON (with {@code id}, the sequence number). Only the bridge leader mirrors. It records the
  * last mirrored number in Redis, so a new leader continues where the old one stopped (reading the gap from the
  * log): delivery is at least once, and consumers drop numbers they have seen.
+ *
+ * <p>The events go out on a dedicated connection ({@link RedisLink}), not the pooled client: a pool lease per batch
+ * was a fifth of the mirror's CPU. Batches that queued while one was in flight go out together.
  */
 public final class OutboundMirror {
 
@@ -38,6 +43,7 @@ public final class OutboundMirror {
 
   private final Vertx vertx;
   private final Redis redis;
+  private final RedisLink link;
   private final EventLogReader log;
   private final String prefix;
   private final String stream;
@@ -52,10 +58,12 @@ public final class OutboundMirror {
   private long cursorTimer = -1;
   private volatile boolean healthy = true;
 
-  public OutboundMirror(Vertx vertx, Redis redis, EventLogReader log, String prefix, String stream,
+  /** {@code redis} serves the rare cursor reads and writes; the events go through a link to {@code uri}. */
+  public OutboundMirror(Vertx vertx, Redis redis, String uri, EventLogReader log, String prefix, String stream,
                         int streamMaxLen) {
     this.vertx = vertx;
     this.redis = redis;
+    this.link = new RedisLink(vertx, "mirror", uri, conn -> Future.succeededFuture());
     this.log = log;
     this.prefix = prefix;
     this.stream = stream;
@@ -68,6 +76,9 @@ public final class OutboundMirror {
   }
 
   public Future<Void> start() {
+    if (enabled()) {
+      link.start();
+    }
     consumer = vertx.eventBus().consumer(Addresses.SEQUENCED_EVENTS, msg -> {
       if (active) {
         queue.add(EventBatchCodec.decode(msg.body()));
@@ -138,11 +149,14 @@ public final class OutboundMirror {
         return missed;
       });
     } else {
-      queue.poll();
       List<Event> fresh = new ArrayList<>();
-      for (Event e : batch) {
-        if (e.seq() > last) {
-          fresh.add(e);
+      long through = last;
+      while (!queue.isEmpty() && queue.peek().get(0).seq() <= through + 1 && fresh.size() < PAGE) {
+        for (Event e : queue.poll()) {
+          if (e.seq() > through) {
+            fresh.add(e);
+            through = e.seq();
+          }
         }
       }
       toSend = Future.succeededFuture(fresh);
@@ -189,7 +203,11 @@ public final class OutboundMirror {
     } else {
       writeCursorLater();
     }
-    return redis.batch(batch).onSuccess(r -> last = through).mapEmpty();
+    RedisConnection conn = link.connection();
+    if (conn == null) {
+      return Future.failedFuture("the Redis link is reconnecting");
+    }
+    return conn.batch(batch).onSuccess(r -> last = through).mapEmpty();
   }
 
   /** Traffic may stop after this batch: the cursor still catches up, once nothing is in flight. */
@@ -215,6 +233,7 @@ public final class OutboundMirror {
 
   public Future<Void> stop() {
     active = false;
+    link.stop();
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 }

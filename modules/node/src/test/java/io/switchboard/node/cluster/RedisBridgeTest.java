@@ -178,9 +178,17 @@ class RedisBridgeTest {
              "SB_BRIDGE_OUT_STREAM", "switchboard:events:out"))) {
       awaitPubSub(cluster);
       Thread.sleep(500); // the mirror has read its starting point
-      for (int n = 1; n <= 60; n++) {
-        assertThat(cluster.publish(cluster.node(n % 2), "tenant:t1:news", "news", new JsonObject().put("n", n))
-            .statusCode()).isEqualTo(202);
+      // Eight publishers at once, so that relay batches queue behind the one the mirror has in flight.
+      try (var publishers = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+        List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+        for (int n = 1; n <= 60; n++) {
+          int k = n;
+          statuses.add(publishers.submit(() -> cluster.publish(cluster.node(k % 2), "tenant:t1:news", "news",
+              new JsonObject().put("n", k)).statusCode()));
+        }
+        for (var status : statuses) {
+          assertThat(status.get()).isEqualTo(202);
+        }
       }
       Await.until("60 mirrored entries", Duration.ofSeconds(15), () -> {
         try {
@@ -203,6 +211,27 @@ class RedisBridgeTest {
           return false;
         }
       });
+      // The mirror's own connection comes back after a Redis restart, and carries on after the last event it
+      // mirrored (this Redis keeps nothing, so the stream starts empty).
+      redis.stop();
+      redis.start();
+      for (int n = 61; n <= 80; n++) {
+        assertThat(cluster.publish(cluster.node(n % 2), "tenant:t1:news", "news", new JsonObject().put("n", n))
+            .statusCode()).isEqualTo(202);
+      }
+      Await.until("20 entries mirrored after the restart", Duration.ofSeconds(20), () -> {
+        try {
+          return redis.cli("XLEN", "switchboard:events:out").equals("20");
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      List<Long> after = redis.cli("XRANGE", "switchboard:events:out", "-", "+").lines()
+          .filter(l -> l.startsWith("{")).map(l -> new JsonObject(l).getLong("id")).toList();
+      assertThat(after).hasSize(20);
+      for (int i = 0; i < after.size(); i++) {
+        assertThat(after.get(i)).isEqualTo(seqs.getLast() + 1 + i);
+      }
     }
   }
 }

@@ -190,16 +190,7 @@ class RedisBridgeTest {
           assertThat(status.get()).isEqualTo(202);
         }
       }
-      Await.until("60 mirrored entries", Duration.ofSeconds(15), () -> {
-        try {
-          return redis.cli("XLEN", "switchboard:events:out").equals("60");
-        } catch (Exception e) {
-          return false;
-        }
-      });
-      List<Long> seqs = redis.cli("XRANGE", "switchboard:events:out", "-", "+").lines()
-          .filter(l -> l.startsWith("{")).map(l -> new JsonObject(l).getLong("id")).toList();
-      assertThat(seqs).hasSize(60);
+      List<Long> seqs = mirrored(redis, 60);
       for (int i = 1; i < seqs.size(); i++) {
         assertThat(seqs.get(i)).isEqualTo(seqs.get(i - 1) + 1);
       }
@@ -219,19 +210,25 @@ class RedisBridgeTest {
         assertThat(cluster.publish(cluster.node(n % 2), "tenant:t1:news", "news", new JsonObject().put("n", n))
             .statusCode()).isEqualTo(202);
       }
-      Await.until("20 entries mirrored after the restart", Duration.ofSeconds(20), () -> {
-        try {
-          return redis.cli("XLEN", "switchboard:events:out").equals("20");
-        } catch (Exception e) {
-          return false;
-        }
-      });
-      List<Long> after = redis.cli("XRANGE", "switchboard:events:out", "-", "+").lines()
-          .filter(l -> l.startsWith("{")).map(l -> new JsonObject(l).getLong("id")).toList();
-      assertThat(after).hasSize(20);
+      List<Long> after = mirrored(redis, 20);
       for (int i = 0; i < after.size(); i++) {
         assertThat(after.get(i)).isEqualTo(seqs.getLast() + 1 + i);
       }
     }
+  }
+
+  /** Waits until the mirror's stream holds {@code count} entries, and returns their sequence numbers in order. */
+  private static List<Long> mirrored(RedisServer redis, int count) throws Exception {
+    Await.until(count + " mirrored entries", Duration.ofSeconds(20), () -> {
+      try {
+        return redis.cli("XLEN", "switchboard:events:out").equals(String.valueOf(count));
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    List<Long> seqs = redis.cli("XRANGE", "switchboard:events:out", "-", "+").lines()
+        .filter(l -> l.startsWith("{")).map(l -> new JsonObject(l).getLong("id")).toList();
+    assertThat(seqs).hasSize(count);
+    return seqs;
   }
 }

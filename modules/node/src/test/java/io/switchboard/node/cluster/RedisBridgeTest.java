@@ -6,11 +6,14 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -179,8 +182,8 @@ class RedisBridgeTest {
       awaitPubSub(cluster);
       Thread.sleep(500); // the mirror has read its starting point
       // Eight publishers at once, so that relay batches queue behind the one the mirror has in flight.
-      try (var publishers = java.util.concurrent.Executors.newFixedThreadPool(8)) {
-        List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+      try (var publishers = Executors.newFixedThreadPool(8)) {
+        List<Future<Integer>> statuses = new ArrayList<>();
         for (int n = 1; n <= 60; n++) {
           int k = n;
           statuses.add(publishers.submit(() -> cluster.publish(cluster.node(k % 2), "tenant:t1:news", "news",

@@ -6,6 +6,10 @@
 #
 # After an unrecorded warm-up round, each run drives every target in turn (interleaved, so a noisy moment hurts all alike) and appends one JSON
 # line per target and run to .run/bench/core-fanout.jsonl; the end prints the medians per target.
+#
+# With SB_BENCH_SPLIT=1 each run also measures, per target and just before its full run, an idle window (one
+# connected subscriber per channel, nothing published) and a light run (one subscriber per channel, same rate), and
+# the end splits each target's CPU into idle, per event and per delivery (split.py; rows in core-split.jsonl).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
@@ -20,6 +24,8 @@ PEER_WARMUP="${SB_BENCH_PEER_WARMUP_SECONDS:-60}"
 RUN_WARMUP="${SB_BENCH_RUN_WARMUP_SECONDS:-30}"
 OUT="$SB_ROOT/.run/bench"
 RESULTS="$OUT/core-fanout.jsonl"
+SPLIT="${SB_BENCH_SPLIT:-0}"
+SPLIT_RESULTS="$OUT/core-split.jsonl"
 mkdir -p "$OUT"
 find_jdk
 ensure_built
@@ -60,11 +66,22 @@ for run in $(seq 0 "$RUNS"); do
     esac
     secs="$DURATION"
     (( run == 0 )) && { [[ $t == switchboard ]] && secs="$WARMUP" || secs="$PEER_WARMUP"; }
+    if [[ $SPLIT == 1 && $run -gt 0 ]]; then
+      log "run $run/$RUNS: $t idle, then light"
+      "${LOADGEN[@]}" --target "$t" --nodes "$nodes" --subscribers "$CHANNELS" --channels "$CHANNELS" --rate 0 \
+        --duration "$DURATION" --warmup 0 --procs 1 --token "$tok" --server-pids "$pids" \
+        --label "$t idle $run" --json "$SPLIT_RESULTS" >/dev/null 2>&1
+      "${LOADGEN[@]}" --target "$t" --nodes "$nodes" --subscribers "$CHANNELS" --channels "$CHANNELS" --rate "$RATE" \
+        --duration "$DURATION" --warmup "$RUN_WARMUP" --procs 1 --token "$tok" --server-pids "$pids" \
+        --label "$t light $run" --json "$SPLIT_RESULTS" >/dev/null 2>&1
+    fi
     log "run $run/$RUNS: $t"
     "${LOADGEN[@]}" --target "$t" --nodes "$nodes" --subscribers "$SUBS" --channels "$CHANNELS" --rate "$RATE" \
       --duration "$secs" --warmup "$RUN_WARMUP" --procs "$PROCS" --token "$tok" --server-pids "$pids" \
       --label "$t run $run" --json "$([[ $run -eq 0 ]] && echo /dev/null || echo "$RESULTS")" 2>/dev/null
+    if [[ $SPLIT == 1 && $run -gt 0 ]]; then tail -1 "$RESULTS" >> "$SPLIT_RESULTS"; fi
   done
 done
 
 python3 "$SB_ROOT/deploy/bench/summary.py" "$RESULTS" target "$TARGETS" "$RUNS"
+if [[ $SPLIT == 1 ]]; then python3 "$SB_ROOT/deploy/bench/split.py" "$SPLIT_RESULTS" "$TARGETS" "$RUNS"; fi

@@ -128,11 +128,13 @@ public final class LoadGen {
     Thread.sleep(200);
     ServerCpu cpu0 = ServerCpu.sample(serverPids);
     ServerCpu store0 = ServerCpu.sample(storePids);
+    long window0 = System.nanoTime();
     long[] publishedPerChannel = new long[channels];
     long[] outcome = publish(vertx, http, target, nodes, channels, rate, duration, padding, token, publishedPerChannel);
     Thread.sleep(2000); // let deliveries drain
     ServerCpu cpu = ServerCpu.sample(serverPids).minus(cpu0);
     ServerCpu store = ServerCpu.sample(storePids).minus(store0);
+    double windowSeconds = (System.nanoTime() - window0) / 1e9;
 
     // 3. results
     ins.forEach(in -> in.println("STOP"));
@@ -174,7 +176,11 @@ public final class LoadGen {
         .put("cpuUserUsPerDelivery", round(perDeliveryUser, 2))
         .put("cpuSysUsPerDelivery", round(perDeliverySys, 2))
         .put("cpuTotalUsPerDelivery", round(perDeliveryUser + perDeliverySys, 2))
-        .put("storeCpuUsPerDelivery", received == 0 ? 0 : round((store.userMicros() + store.systemMicros()) / received, 2));
+        .put("storeCpuUsPerDelivery", received == 0 ? 0 : round((store.userMicros() + store.systemMicros()) / received, 2))
+        // Rates over the window the CPU was sampled in, so runs of different loads can be subtracted (split.py).
+        .put("windowSeconds", round(windowSeconds, 3))
+        .put("serverCpuMsPerSec", round((cpu.userMicros() + cpu.systemMicros()) / 1000 / windowSeconds, 2))
+        .put("deliveredPerSec", round(received / windowSeconds, 1));
     System.out.println(result.encode());
     if (opt.containsKey("json")) {
       Files.writeString(Path.of(opt.get("json")), result.encode() + "\n",
@@ -190,7 +196,9 @@ public final class LoadGen {
       throws InterruptedException {
     long total = Math.round(rate * seconds);
     if (total == 0) {
-      return new long[] {0, 0, 1}; // nothing to publish (an idle-connection run)
+      // An idle run: the subscribers stay connected and nothing is published, for the whole window.
+      Thread.sleep(seconds * 1000L);
+      return new long[] {0, 0, 1};
     }
     Redis redis = target == Target.BRIDGE ? Redis.createClient(vertx, new RedisOptions()
         .setConnectionString(redisUri).setMaxPoolSize(8).setMaxPoolWaiting(100_000).setMaxWaitingHandlers(100_000))

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Splits each target's server CPU into what it spends idle, per event and per delivery (core-fanout.sh with
+SB_BENCH_SPLIT=1), as a Markdown table of medians over the runs.
+
+usage: split.py RESULTS TARGETS RUNS
+
+Each run has three rows per target, measured one after the other: "<target> idle <n>" (one subscriber per channel,
+nothing published), "<target> light <n>" (one subscriber per channel at the full rate: one delivery per event) and
+"<target> run <n>" (the full load). With C the server CPU per second of a row and D its deliveries per second:
+
+  per delivery (marginal)  m = (C_full - C_light) / (D_full - D_light)
+  per event (fixed)        e = (C_light - C_idle - m * D_light) / rate
+  idle                     C_idle
+
+so the full run's CPU per delivery is C_idle / D_full + e * rate / D_full + m, each part of which the table shows.
+"""
+import json
+import statistics
+import sys
+
+results, targets, runs = sys.argv[1], sys.argv[2].split(), int(sys.argv[3])
+rows = [json.loads(line) for line in open(results) if line.strip()]
+
+
+def by_kind(target, kind):
+    """The latest row of each run number for one target and kind ("idle", "light", "run")."""
+    out = {}
+    for r in rows:
+        parts = r["label"].split()
+        if len(parts) == 3 and parts[0] == target and parts[1] == kind:
+            out[parts[2]] = r
+    return out
+
+
+print("| target | idle ms/s | per event µs | per delivery µs (marginal) | full load µs/delivery: idle + events + "
+      "deliveries |")
+print("|---|---|---|---|---|")
+for t in targets:
+    idle, light, full = by_kind(t, "idle"), by_kind(t, "light"), by_kind(t, "run")
+    rounds = sorted(set(idle) & set(light) & set(full), key=int)[-runs:]
+    if not rounds:
+        continue
+    parts = []
+    for n in rounds:
+        ci, cl, cf = (x[n]["serverCpuMsPerSec"] * 1000 for x in (idle, light, full))  # µs per second
+        dl, df = light[n]["deliveredPerSec"], full[n]["deliveredPerSec"]
+        rate = full[n]["rate"]
+        m = (cf - cl) / (df - dl)
+        e = (cl - ci - m * dl) / rate
+        parts.append((ci / 1000, e, m, ci / df, e * rate / df, cf / df))
+    med = [statistics.median(p[i] for p in parts) for i in range(6)]
+    print(f"| {t} | {med[0]:.1f} | {med[1]:.0f} | {med[2]:.2f} | {med[5]:.2f}: {med[3]:.2f} + {med[4]:.2f} + "
+          f"{med[2]:.2f} |")

@@ -52,6 +52,13 @@ for t in $TARGETS; do
 done
 TOKEN=$("$CLUSTER" token --sub bench --role service --tenant bench --ttl 2h)
 
+# One loadgen run against the current target ($t, $nodes, $tok, $pids of the loop below), stderr dropped:
+#   drive SUBSCRIBERS RATE SECONDS WARMUP PROCS LABEL JSON
+drive() {
+  "${LOADGEN[@]}" --target "$t" --nodes "$nodes" --subscribers "$1" --channels "$CHANNELS" --rate "$2" \
+    --duration "$3" --warmup "$4" --procs "$5" --token "$tok" --server-pids "$pids" --label "$6" --json "$7" 2>/dev/null
+}
+
 # Round 0 warms every target up under the same load ($WARMUP s for Switchboard, $PEER_WARMUP s for a peer) and is
 # not recorded.
 for run in $(seq 0 "$RUNS"); do
@@ -68,17 +75,12 @@ for run in $(seq 0 "$RUNS"); do
     (( run == 0 )) && { [[ $t == switchboard ]] && secs="$WARMUP" || secs="$PEER_WARMUP"; }
     if [[ $SPLIT == 1 && $run -gt 0 ]]; then
       log "run $run/$RUNS: $t idle, then light"
-      "${LOADGEN[@]}" --target "$t" --nodes "$nodes" --subscribers "$CHANNELS" --channels "$CHANNELS" --rate 0 \
-        --duration "$DURATION" --warmup 0 --procs 1 --token "$tok" --server-pids "$pids" \
-        --label "$t idle $run" --json "$SPLIT_RESULTS" >/dev/null 2>&1
-      "${LOADGEN[@]}" --target "$t" --nodes "$nodes" --subscribers "$CHANNELS" --channels "$CHANNELS" --rate "$RATE" \
-        --duration "$DURATION" --warmup "$RUN_WARMUP" --procs 1 --token "$tok" --server-pids "$pids" \
-        --label "$t light $run" --json "$SPLIT_RESULTS" >/dev/null 2>&1
+      drive "$CHANNELS" 0 "$DURATION" 0 1 "$t idle $run" "$SPLIT_RESULTS" >/dev/null
+      drive "$CHANNELS" "$RATE" "$DURATION" "$RUN_WARMUP" 1 "$t light $run" "$SPLIT_RESULTS" >/dev/null
     fi
     log "run $run/$RUNS: $t"
-    "${LOADGEN[@]}" --target "$t" --nodes "$nodes" --subscribers "$SUBS" --channels "$CHANNELS" --rate "$RATE" \
-      --duration "$secs" --warmup "$RUN_WARMUP" --procs "$PROCS" --token "$tok" --server-pids "$pids" \
-      --label "$t run $run" --json "$([[ $run -eq 0 ]] && echo /dev/null || echo "$RESULTS")" 2>/dev/null
+    drive "$SUBS" "$RATE" "$secs" "$RUN_WARMUP" "$PROCS" "$t run $run" \
+      "$([[ $run -eq 0 ]] && echo /dev/null || echo "$RESULTS")"
     if [[ $SPLIT == 1 && $run -gt 0 ]]; then tail -1 "$RESULTS" >> "$SPLIT_RESULTS"; fi
   done
 done

@@ -22,29 +22,26 @@ results, targets, runs = sys.argv[1], sys.argv[2].split(), int(sys.argv[3])
 rows = [json.loads(line) for line in open(results) if line.strip()]
 
 
-def by_kind(target, kind):
-    """The latest row of each run number for one target and kind ("idle", "light", "run")."""
-    out = {}
-    for r in rows:
-        parts = r["label"].split()
-        if len(parts) == 3 and parts[0] == target and parts[1] == kind:
-            out[parts[2]] = r
-    return out
+def latest(target, kind):
+    """The latest RUNS rows of one target and kind ("idle", "light", "run"), oldest first. A round writes its
+    three rows in that order, so the i-th rows of the three kinds belong to one round; run numbers repeat across
+    invocations that append to the same file, and must not pair rows of different invocations."""
+    picked = [r for r in rows if r["label"].split()[:2] == [target, kind] and len(r["label"].split()) == 3]
+    return picked[-runs:]
 
 
 print("| target | idle ms/s | per event µs | per delivery µs (marginal) | full load µs/delivery: idle + events + "
       "deliveries |")
 print("|---|---|---|---|---|")
 for t in targets:
-    idle, light, full = by_kind(t, "idle"), by_kind(t, "light"), by_kind(t, "run")
-    rounds = sorted(set(idle) & set(light) & set(full), key=int)[-runs:]
+    rounds = list(zip(latest(t, "idle"), latest(t, "light"), latest(t, "run")))
     if not rounds:
         continue
     parts = []
-    for n in rounds:
-        ci, cl, cf = (x[n]["serverCpuMsPerSec"] * 1000 for x in (idle, light, full))  # µs per second
-        dl, df = light[n]["deliveredPerSec"], full[n]["deliveredPerSec"]
-        rate = full[n]["rate"]
+    for idle, light, full in rounds:
+        ci, cl, cf = (x["serverCpuMsPerSec"] * 1000 for x in (idle, light, full))  # µs per second
+        dl, df = light["deliveredPerSec"], full["deliveredPerSec"]
+        rate = full["rate"]
         m = (cf - cl) / (df - dl)
         e = (cl - ci - m * dl) / rate
         parts.append((ci / 1000, e, m, ci / df, e * rate / df, cf / df))

@@ -62,7 +62,7 @@ public final class BridgeRole {
             b.claimIdle().toMillis(), writer, deadLetters);
         pubsub = new PubSubInbound(vertx, uri, pooled, b.channels(), writer, deadLetters, b.watchInterval().toMillis());
         mirror = new OutboundMirror(vertx, pooled, uri, new EventLogReader(pool), b.outPrefix(), b.outStream(),
-            b.outStreamMaxLen());
+            b.outStreamMaxLen(), b.outLinger().toMillis());
         election = new LeaderElection(vertx, "bridge", PgClients.connectOptions(config.postgres()), b.lockKey(),
             Duration.ofSeconds(2), conn -> lead(), v -> follow());
         stream.start();

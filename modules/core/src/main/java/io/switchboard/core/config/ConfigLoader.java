@@ -159,6 +159,7 @@ public final class ConfigLoader {
             string("SB_BRIDGE_OUT_PREFIX", "switchboard:out:"),
             string("SB_BRIDGE_OUT_STREAM", ""),
             integer("SB_BRIDGE_OUT_STREAM_MAXLEN", 100_000),
+            duration("SB_BRIDGE_OUT_LINGER", "10ms"),
             duration("SB_BRIDGE_CLAIM_IDLE", "30s"),
             duration("SB_BRIDGE_WATCH_INTERVAL", "2s"),
             longValue("SB_BRIDGE_LOCK_KEY", 0x5b0a2d_0002L),

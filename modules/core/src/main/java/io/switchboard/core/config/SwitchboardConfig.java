@@ -87,11 +87,11 @@ public record SwitchboardConfig(
    * The Redis bridge. {@code channels}: pub/sub channels and patterns (with {@code *?[}) taken in;
    * {@code stream}/{@code group}: the durable inbound stream and its consumer group; {@code outPrefix}: mirror
    * every committed event as PUBLISH on prefix+channel (empty: off); {@code outStream}: also XADD to this capped
-   * stream (empty: off).
+   * stream (empty: off); {@code outLinger}: how long the mirror gathers events before sending them (0: at once).
    */
   public record Bridge(List<String> channels, String stream, String group, String deadLetter, String outPrefix,
-                       String outStream, int outStreamMaxLen, Duration claimIdle, Duration watchInterval,
-                       long lockKey, int readCount) {}
+                       String outStream, int outStreamMaxLen, Duration outLinger, Duration claimIdle,
+                       Duration watchInterval, long lockKey, int readCount) {}
 
   /**
    * The dispatcher console at {@code /console/}. {@code tileUrl}: the map's tile template (empty: a plain

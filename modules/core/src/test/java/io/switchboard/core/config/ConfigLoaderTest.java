@@ -51,4 +51,10 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.from(Map.of("SB_ROLES", "gateway,coffee")))
         .hasMessageContaining("coffee");
   }
+
+  @Test
+  void the_mirror_gathers_events_for_10_ms_unless_told_otherwise() {
+    assertThat(ConfigLoader.from(Map.of()).bridge().outLinger()).isEqualTo(Duration.ofMillis(10));
+    assertThat(ConfigLoader.from(Map.of("SB_BRIDGE_OUT_LINGER", "0")).bridge().outLinger()).isZero();
+  }
 }

@@ -31,8 +31,8 @@ import java.util.List;
  * <p>The events go out on a dedicated connection ({@link RedisLink}), not the pooled client: a pool lease per batch
  * was a fifth of the mirror's CPU. Batches that queued while one was in flight go out together, and so do those
  * that arrive within the linger: at a few hundred events a second the relay sends about one event per batch, and
- * each Redis round trip is a socket write and read on the relay's busy node, while Redis consumers do not notice
- * 10 ms. The SSE streams do not wait for the mirror.
+ * each Redis round trip is a socket write and read on this node. A Redis consumer gets an event at most the linger
+ * later; the SSE streams do not wait for the mirror.
  */
 public final class OutboundMirror {
 

@@ -10,6 +10,10 @@
 # With SB_BENCH_SPLIT=1 each run also measures, per target and just before its full run, an idle window (one
 # connected subscriber per channel, nothing published) and a light run (one subscriber per channel, same rate), and
 # the end splits each target's CPU into idle, per event and per delivery (split.py; rows in core-split.jsonl).
+#
+# With SB_BENCH_PERF=1 each recorded full run also samples its servers with perf (cpu-mode.sh) and adds to its row
+# the kernel's share of their CPU and the user and system µs per delivery that share gives (perfUserUsPerDelivery,
+# perfSysUsPerDelivery): /proc's split is unreliable for the JVMs on this kernel (see cpu-mode.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
@@ -26,6 +30,7 @@ OUT="$SB_ROOT/.run/bench"
 RESULTS="$OUT/core-fanout.jsonl"
 SPLIT="${SB_BENCH_SPLIT:-0}"
 SPLIT_RESULTS="$OUT/core-split.jsonl"
+PERF="${SB_BENCH_PERF:-0}"
 mkdir -p "$OUT"
 find_jdk
 ensure_built
@@ -79,8 +84,27 @@ for run in $(seq 0 "$RUNS"); do
       drive "$CHANNELS" "$RATE" "$DURATION" "$RUN_WARMUP" 1 "$t light $run" "$SPLIT_RESULTS" >/dev/null
     fi
     log "run $run/$RUNS: $t"
+    if [[ $PERF == 1 && $run -gt 0 ]]; then
+      # Inside the measured window: after the subscribers' connecting and the run's warm-up, before its end.
+      "$SB_ROOT/deploy/bench/cpu-mode.sh" $((RUN_WARMUP + 5)) $((DURATION - 4)) "$pids" > "$OUT/kernel-share" &
+      perf_job=$!
+    fi
     drive "$SUBS" "$RATE" "$secs" "$RUN_WARMUP" "$PROCS" "$t run $run" \
       "$([[ $run -eq 0 ]] && echo /dev/null || echo "$RESULTS")"
+    if [[ $PERF == 1 && $run -gt 0 ]]; then
+      wait "$perf_job"
+      python3 - "$RESULTS" "$(cat "$OUT/kernel-share")" <<'PY'
+import json, sys
+path, share = sys.argv[1], float(sys.argv[2])
+lines = open(path).read().splitlines()
+row = json.loads(lines[-1])
+total = row["cpuTotalUsPerDelivery"]
+row.update(perfKernelShare=share, perfUserUsPerDelivery=round(total * (1 - share), 2),
+           perfSysUsPerDelivery=round(total * share, 2))
+lines[-1] = json.dumps(row, separators=(",", ":"))
+open(path, "w").write("\n".join(lines) + "\n")
+PY
+    fi
     if [[ $SPLIT == 1 && $run -gt 0 ]]; then tail -1 "$RESULTS" >> "$SPLIT_RESULTS"; fi
   done
 done

@@ -23,3 +23,19 @@ for group in groups:
     print(f"| {shown or value.replace('_', ' ')} | {med('deliveredPct'):.2f}% | {med('p50ms'):.1f} | {med('p99ms'):.1f} | "
           f"{med('maxMs'):.1f} | {med('cpuUserUsPerDelivery'):.2f} | {med('cpuSysUsPerDelivery'):.2f} | "
           f"{med('cpuTotalUsPerDelivery'):.2f} |")
+
+# Runs of core-fanout.sh with SB_BENCH_PERF=1 carry a perf-sampled user/system split as well (cpu-mode.sh).
+perf_rows = {}
+for group in groups:
+    value, _, shown = group.partition("=")
+    picked = [r for r in rows if str(r[key]) == value.replace("_", " ") and "perfKernelShare" in r][-runs:]
+    if picked:
+        perf_rows[shown or value.replace("_", " ")] = picked
+if perf_rows:
+    print()
+    print(f"| {key} | perf-sampled kernel share | user µs/delivery | system µs/delivery |")
+    print("|---|---|---|---|")
+    for name, picked in perf_rows.items():
+        med = lambda field: statistics.median(r[field] for r in picked)
+        print(f"| {name} | {med('perfKernelShare'):.3f} | {med('perfUserUsPerDelivery'):.2f} | "
+              f"{med('perfSysUsPerDelivery'):.2f} |")

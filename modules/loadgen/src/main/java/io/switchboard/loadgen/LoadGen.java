@@ -180,6 +180,7 @@ public final class LoadGen {
         // Rates over the window the CPU was sampled in, so runs of different loads can be subtracted (split.py).
         .put("windowSeconds", round(windowSeconds, 3))
         .put("serverCpuMsPerSec", round((cpu.userMicros() + cpu.systemMicros()) / 1000 / windowSeconds, 2))
+        .put("serverUserMsPerSec", round(cpu.userMicros() / 1000 / windowSeconds, 2))
         .put("deliveredPerSec", round(received / windowSeconds, 1));
     System.out.println(result.encode());
     if (opt.containsKey("json")) {

@@ -28,8 +28,9 @@ for group in groups:
 perf_rows = {}
 for group in groups:
     value, _, shown = group.partition("=")
-    picked = [r for r in rows if str(r[key]) == value.replace("_", " ") and "perfKernelShare" in r][-runs:]
-    if picked:
+    # Only when the latest rows themselves carry it: an older invocation's split must not pass for this one's.
+    picked = [r for r in rows if str(r[key]) == value.replace("_", " ")][-runs:]
+    if picked and all("perfKernelShare" in r for r in picked):
         perf_rows[shown or value.replace("_", " ")] = picked
 if perf_rows:
     print()

@@ -11,9 +11,10 @@
 # connected subscriber per channel, nothing published) and a light run (one subscriber per channel, same rate), and
 # the end splits each target's CPU into idle, per event and per delivery (split.py; rows in core-split.jsonl).
 #
-# With SB_BENCH_PERF=1 each recorded full run also samples its servers with perf (cpu-mode.sh) and adds to its row
-# the kernel's share of their CPU and the user and system µs per delivery that share gives (perfUserUsPerDelivery,
-# perfSysUsPerDelivery): /proc's split is unreliable for the JVMs on this kernel (see cpu-mode.sh).
+# With SB_BENCH_PERF=1 each recorded run (idle and light ones too) also samples its servers with perf (cpu-mode.sh)
+# and adds to its row the kernel's share of their CPU and the user and system time that share gives
+# (perfUserUsPerDelivery, perfSysUsPerDelivery, perfUserMsPerSec): /proc's split is unreliable for the JVMs on this
+# kernel (see cpu-mode.sh). split.py then splits the sampled user time as well.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
@@ -64,6 +65,31 @@ drive() {
     --duration "$3" --warmup "$4" --procs "$5" --token "$tok" --server-pids "$pids" --label "$6" --json "$7" 2>/dev/null
 }
 
+# With SB_BENCH_PERF=1, perf_start WARMUP samples the servers inside the measured window of the drive that follows
+# (after its subscribers' connecting and its warm-up, before its end), and perf_note FILE adds the kernel's share
+# to that drive's row in FILE, with the user and system time it implies. Without it, both do nothing.
+perf_start() {
+  [[ $PERF == 1 ]] || return 0
+  "$SB_ROOT/deploy/bench/cpu-mode.sh" $(($1 + 5)) $((DURATION - 4)) "$pids" > "$OUT/kernel-share" &
+  perf_job=$!
+}
+perf_note() {
+  [[ $PERF == 1 ]] || return 0
+  wait "$perf_job"
+  python3 - "$1" "$(cat "$OUT/kernel-share")" <<'PY'
+import json, sys
+path, share = sys.argv[1], float(sys.argv[2])
+lines = open(path).read().splitlines()
+row = json.loads(lines[-1])
+total = row["cpuTotalUsPerDelivery"]
+row.update(perfKernelShare=share, perfUserUsPerDelivery=round(total * (1 - share), 2),
+           perfSysUsPerDelivery=round(total * share, 2),
+           perfUserMsPerSec=round(row["serverCpuMsPerSec"] * (1 - share), 2))
+lines[-1] = json.dumps(row, separators=(",", ":"))
+open(path, "w").write("\n".join(lines) + "\n")
+PY
+}
+
 # Round 0 warms every target up under the same load ($WARMUP s for Switchboard, $PEER_WARMUP s for a peer) and is
 # not recorded.
 for run in $(seq 0 "$RUNS"); do
@@ -80,31 +106,18 @@ for run in $(seq 0 "$RUNS"); do
     (( run == 0 )) && { [[ $t == switchboard ]] && secs="$WARMUP" || secs="$PEER_WARMUP"; }
     if [[ $SPLIT == 1 && $run -gt 0 ]]; then
       log "run $run/$RUNS: $t idle, then light"
+      perf_start 0
       drive "$CHANNELS" 0 "$DURATION" 0 1 "$t idle $run" "$SPLIT_RESULTS" >/dev/null
+      perf_note "$SPLIT_RESULTS"
+      perf_start "$RUN_WARMUP"
       drive "$CHANNELS" "$RATE" "$DURATION" "$RUN_WARMUP" 1 "$t light $run" "$SPLIT_RESULTS" >/dev/null
+      perf_note "$SPLIT_RESULTS"
     fi
     log "run $run/$RUNS: $t"
-    if [[ $PERF == 1 && $run -gt 0 ]]; then
-      # Inside the measured window: after the subscribers' connecting and the run's warm-up, before its end.
-      "$SB_ROOT/deploy/bench/cpu-mode.sh" $((RUN_WARMUP + 5)) $((DURATION - 4)) "$pids" > "$OUT/kernel-share" &
-      perf_job=$!
-    fi
+    if (( run > 0 )); then perf_start "$RUN_WARMUP"; fi
     drive "$SUBS" "$RATE" "$secs" "$RUN_WARMUP" "$PROCS" "$t run $run" \
       "$([[ $run -eq 0 ]] && echo /dev/null || echo "$RESULTS")"
-    if [[ $PERF == 1 && $run -gt 0 ]]; then
-      wait "$perf_job"
-      python3 - "$RESULTS" "$(cat "$OUT/kernel-share")" <<'PY'
-import json, sys
-path, share = sys.argv[1], float(sys.argv[2])
-lines = open(path).read().splitlines()
-row = json.loads(lines[-1])
-total = row["cpuTotalUsPerDelivery"]
-row.update(perfKernelShare=share, perfUserUsPerDelivery=round(total * (1 - share), 2),
-           perfSysUsPerDelivery=round(total * share, 2))
-lines[-1] = json.dumps(row, separators=(",", ":"))
-open(path, "w").write("\n".join(lines) + "\n")
-PY
-    fi
+    if (( run > 0 )); then perf_note "$RESULTS"; fi
     if [[ $SPLIT == 1 && $run -gt 0 ]]; then tail -1 "$RESULTS" >> "$SPLIT_RESULTS"; fi
   done
 done

@@ -13,7 +13,8 @@ nothing published), "<target> light <n>" (one subscriber per channel at the full
   idle                     C_idle
 
 so the full run's CPU per delivery is C_idle / D_full + e * rate / D_full + m, each part of which the table shows.
-A second table splits the user time alone the same way, from serverUserMsPerSec (rows without it are skipped).
+Further tables split the user time alone the same way: from /proc (serverUserMsPerSec) and, for runs with
+SB_BENCH_PERF=1, as perf sampled it (perfUserMsPerSec); rounds whose rows lack the field are skipped.
 The kernel here samples user against system time by tick (250 Hz) and scales the precise total by that ratio, so
 the user split of one window is noisier than the total: read its medians.
 """
@@ -60,4 +61,5 @@ def row(t, field):
 
 
 table("serverCpuMsPerSec", "CPU")
-table("serverUserMsPerSec", "user")
+table("serverUserMsPerSec", "user (/proc)")
+table("perfUserMsPerSec", "user (perf-sampled)")

@@ -18,7 +18,7 @@ trap 'rm -f "$data"' EXIT
 sleep "$DELAY"
 # A failed recording leaves no samples, which the summary below reports; it must not end a benchmark run.
 perf record -q -e cpu-clock -F 499 -p "$PIDS" -o "$data" -- sleep "$SECONDS_" >/dev/null 2>&1 || true
-# One line per sample: its address and dso; the kernel's is [kernel.kallsyms] (guest kernels may show [unknown] for none).
+# One line per sample: its address and dso, which is [kernel.kallsyms] for a sample taken in the kernel.
 { perf script -i "$data" -F ip,dso 2>/dev/null || true; } | awk '
   { n++; if ($0 ~ /kernel\.kallsyms|\[kernel/) k++ }
   END { if (n == 0) { print "cpu-mode: no samples (an idle server, or perf could not sample it)" > "/dev/stderr"

@@ -15,8 +15,8 @@ nothing published), "<target> light <n>" (one subscriber per channel at the full
 so the full run's CPU per delivery is C_idle / D_full + e * rate / D_full + m, each part of which the table shows.
 Further tables split the user time alone the same way: from /proc (serverUserMsPerSec) and, for runs with
 SB_BENCH_PERF=1, as perf sampled it (perfUserMsPerSec); rounds whose rows lack the field are skipped.
-The kernel here samples user against system time by tick (250 Hz) and scales the precise total by that ratio, so
-the user split of one window is noisier than the total: read its medians.
+The /proc table is kept for comparison only: this kernel's tick-based user/system accounting makes one window's
+user time unreliable for a JVM (see cpu-mode.sh); the perf-sampled table is the one to read.
 """
 import json
 import statistics

@@ -12,31 +12,35 @@ import sys
 
 results, key, groups, runs = sys.argv[1], sys.argv[2], sys.argv[3].split(), int(sys.argv[4])
 rows = [json.loads(line) for line in open(results) if line.strip()]
-print(f"| {key} | delivered | p50 ms | p99 ms | max ms | user µs/delivery | system µs/delivery | total µs/delivery |")
-print("|---|---|---|---|---|---|---|---|")
+# The latest RUNS rows of each group, under the name the tables show.
+latest = []
 for group in groups:
     value, _, shown = group.partition("=")
     picked = [r for r in rows if str(r[key]) == value.replace("_", " ")][-runs:]
-    if not picked:
-        continue
-    med = lambda field: statistics.median(r[field] for r in picked)
-    print(f"| {shown or value.replace('_', ' ')} | {med('deliveredPct'):.2f}% | {med('p50ms'):.1f} | {med('p99ms'):.1f} | "
+    if picked:
+        latest.append((shown or value.replace("_", " "), picked))
+
+
+def median_of(picked):
+    return lambda field: statistics.median(r[field] for r in picked)
+
+
+print(f"| {key} | delivered | p50 ms | p99 ms | max ms | user µs/delivery | system µs/delivery | total µs/delivery |")
+print("|---|---|---|---|---|---|---|---|")
+for name, picked in latest:
+    med = median_of(picked)
+    print(f"| {name} | {med('deliveredPct'):.2f}% | {med('p50ms'):.1f} | {med('p99ms'):.1f} | "
           f"{med('maxMs'):.1f} | {med('cpuUserUsPerDelivery'):.2f} | {med('cpuSysUsPerDelivery'):.2f} | "
           f"{med('cpuTotalUsPerDelivery'):.2f} |")
 
-# Runs of core-fanout.sh with SB_BENCH_PERF=1 carry a perf-sampled user/system split as well (cpu-mode.sh).
-perf_rows = {}
-for group in groups:
-    value, _, shown = group.partition("=")
-    # Only when the latest rows themselves carry it: an older invocation's split must not pass for this one's.
-    picked = [r for r in rows if str(r[key]) == value.replace("_", " ")][-runs:]
-    if picked and all("perfKernelShare" in r for r in picked):
-        perf_rows[shown or value.replace("_", " ")] = picked
-if perf_rows:
+# Runs of core-fanout.sh with SB_BENCH_PERF=1 carry a perf-sampled user/system split as well (cpu-mode.sh), shown
+# only when the latest rows themselves carry it: an older invocation's split must not pass for this one's.
+sampled = [(name, picked) for name, picked in latest if all("perfKernelShare" in r for r in picked)]
+if sampled:
     print()
     print(f"| {key} | perf-sampled kernel share | user µs/delivery | system µs/delivery |")
     print("|---|---|---|---|")
-    for name, picked in perf_rows.items():
-        med = lambda field: statistics.median(r[field] for r in picked)
+    for name, picked in sampled:
+        med = median_of(picked)
         print(f"| {name} | {med('perfKernelShare'):.3f} | {med('perfUserUsPerDelivery'):.2f} | "
               f"{med('perfSysUsPerDelivery'):.2f} |")

@@ -1,10 +1,10 @@
 package io.switchboard.core.dialect;
 
 import io.switchboard.core.event.Event;
+import io.switchboard.core.event.IsoTimestamp;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
-import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -28,7 +28,7 @@ final class CoreDialect implements Dialect {
       sb.append('"').append(e.channels().get(i)).append('"');
     }
     sb.append("],\"data\":").append(singleLine(e.data()))
-        .append(",\"timestamp\":\"").append(Instant.ofEpochMilli(e.timestampMillis())).append("\"}");
+        .append(",\"timestamp\":\"").append(IsoTimestamp.of(e.timestampMillis())).append("\"}");
     return new Frame(e.type(), sb.toString());
   }
 

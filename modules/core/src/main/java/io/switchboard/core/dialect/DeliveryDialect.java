@@ -1,9 +1,9 @@
 package io.switchboard.core.dialect;
 
 import io.switchboard.core.event.Event;
+import io.switchboard.core.event.IsoTimestamp;
 import io.vertx.core.json.JsonObject;
 
-import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -69,7 +69,7 @@ final class DeliveryDialect implements Dialect {
     Object at = c.getValue("timestamp");
     JsonObject json = new JsonObject().put("type", "driver_location").put("driverId", c.getValue("driverId"))
         .put("location", location)
-        .put("timestamp", at != null ? at : Instant.ofEpochMilli(e.timestampMillis()).toString());
+        .put("timestamp", at != null ? at : IsoTimestamp.of(e.timestampMillis()));
     return new Frame("driver_location", json.encode());
   }
 

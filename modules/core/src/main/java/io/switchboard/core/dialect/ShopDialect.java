@@ -1,6 +1,7 @@
 package io.switchboard.core.dialect;
 
 import io.switchboard.core.event.Event;
+import io.switchboard.core.event.IsoTimestamp;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -77,7 +78,7 @@ final class ShopDialect implements Dialect {
       }
     }
     JsonObject envelope = new JsonObject().put("type", type).put("data", data)
-        .put("timestamp", Instant.ofEpochMilli(e.timestampMillis()).toString());
+        .put("timestamp", IsoTimestamp.of(e.timestampMillis()));
     return new Frame(type, envelope.encode());
   }
 

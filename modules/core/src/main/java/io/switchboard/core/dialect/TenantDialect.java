@@ -1,9 +1,9 @@
 package io.switchboard.core.dialect;
 
 import io.switchboard.core.event.Event;
+import io.switchboard.core.event.IsoTimestamp;
 import io.vertx.core.json.JsonObject;
 
-import java.time.Instant;
 
 /**
  * The florist seed ({@code florist-tenant-updates.md}): {@code order_created}, {@code order_updated},
@@ -25,7 +25,7 @@ final class TenantDialect implements Dialect {
       default -> "order_updated";
     };
     JsonObject json = new JsonObject().put("type", type).put("orderId", order.getValue("id"))
-        .put("timestamp", Instant.ofEpochMilli(e.timestampMillis()).toString())
+        .put("timestamp", IsoTimestamp.of(e.timestampMillis()))
         .put("updatedBy", order.getValue("updatedBy"));
     return new Frame(type, json.encode());
   }

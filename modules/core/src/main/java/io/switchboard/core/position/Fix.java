@@ -1,5 +1,6 @@
 package io.switchboard.core.position;
 
+import io.switchboard.core.event.IsoTimestamp;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -30,7 +31,7 @@ public record Fix(String driverId, String tenant, long fixedAtMillis, long recei
 
   /** A fleet entry: the driver, where, and when. */
   public JsonObject fleetJson() {
-    return locationJson().put("driverId", driverId).put("timestamp", Instant.ofEpochMilli(fixedAtMillis).toString());
+    return locationJson().put("driverId", driverId).put("timestamp", IsoTimestamp.of(fixedAtMillis));
   }
 
   /**
@@ -46,7 +47,7 @@ public record Fix(String driverId, String tenant, long fixedAtMillis, long recei
     appendIfPresent(sb, "battery", battery);
     sb.append(",\"driverId\":");
     JsonText.appendString(sb, driverId);
-    sb.append(",\"timestamp\":\"").append(Instant.ofEpochMilli(fixedAtMillis)).append("\"}");
+    sb.append(",\"timestamp\":\"").append(IsoTimestamp.of(fixedAtMillis)).append("\"}");
   }
 
   private static void appendIfPresent(StringBuilder sb, String key, double v) {

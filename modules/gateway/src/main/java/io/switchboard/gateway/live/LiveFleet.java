@@ -1,6 +1,7 @@
 package io.switchboard.gateway.live;
 
 import io.switchboard.core.event.Addresses;
+import io.switchboard.core.event.IsoTimestamp;
 import io.switchboard.core.position.Fix;
 import io.switchboard.core.position.FixBatchCodec;
 import io.switchboard.core.position.JsonText;
@@ -109,7 +110,7 @@ public final class LiveFleet {
   /** The delivery seed's {@code driver_location} event. */
   public static LiveFrame driverFrame(Fix f) {
     JsonObject json = new JsonObject().put("type", "driver_location").put("driverId", f.driverId())
-        .put("location", f.locationJson()).put("timestamp", Instant.ofEpochMilli(f.fixedAtMillis()).toString());
+        .put("location", f.locationJson()).put("timestamp", IsoTimestamp.of(f.fixedAtMillis()));
     return new LiveFrame("driver_location", json.encode());
   }
 

@@ -4,7 +4,6 @@ import io.switchboard.core.event.Event;
 import io.switchboard.core.event.IsoTimestamp;
 import io.vertx.core.json.JsonObject;
 
-
 /**
  * The florist seed ({@code florist-tenant-updates.md}): {@code order_created}, {@code order_updated},
  * {@code order_deleted}, each {@code {"type","orderId","timestamp","updatedBy"}}; the page reloads what changed.

@@ -1,12 +1,12 @@
 package io.switchboard.gateway.stats;
 
+import io.switchboard.core.event.IsoTimestamp;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,7 +58,7 @@ public final class StatsBoard {
       if (now.equals(written) && at - writtenAt < KEEPALIVE_MS) {
         return;
       }
-      map().compose(m -> m.put(nodeId, now.copy().put("reportedAt", Instant.ofEpochMilli(at).toString()),
+      map().compose(m -> m.put(nodeId, now.copy().put("reportedAt", IsoTimestamp.of(at)),
               3 * KEEPALIVE_MS))
           .onSuccess(v -> {
             written = now;

@@ -1,6 +1,7 @@
 package io.switchboard.ingest.arrival;
 
 import io.switchboard.core.dialect.Canonical;
+import io.switchboard.core.event.IsoTimestamp;
 import io.switchboard.core.event.NewEvent;
 import io.switchboard.core.log.OutboxWriter;
 import io.vertx.core.Future;
@@ -9,7 +10,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,7 +30,7 @@ final class ArrivalEvents {
 
   /** Marks the stop arrived; true when this call did it (false: already arrived, or no longer pending). */
   Future<Boolean> arrived(String runId, String stopId, long atMillis) {
-    String at = Instant.ofEpochMilli(atMillis).toString();
+    String at = IsoTimestamp.of(atMillis);
     return pool.withTransaction(conn -> conn
             .preparedQuery("UPDATE run_stops SET arrived_at = to_timestamp($3 / 1000.0), eta = NULL"
                 + " WHERE id = $1 AND run_id = $2 AND arrived_at IS NULL AND status = 'pending' RETURNING order_id")
@@ -74,7 +74,7 @@ final class ArrivalEvents {
                     Future<?> chain = Future.succeededFuture();
                     for (int i = 0; i < orderIds.size(); i++) {
                       JsonObject extra = new JsonObject()
-                          .put("estimatedArrival", Instant.ofEpochMilli(etaMillis.get(i)).toString())
+                          .put("estimatedArrival", IsoTimestamp.of(etaMillis.get(i)))
                           .put("runId", runId).put("stopId", stopIds.get(i));
                       String orderId = orderIds.get(i);
                       chain = chain.compose(x -> orderEvent(conn, orderId, Canonical.ORDER_ETA_UPDATED, extra));

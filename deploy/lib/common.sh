@@ -111,8 +111,9 @@ ensure_built() {
   fi
 }
 
-# JVM flags Hazelcast asks for on modern JDKs.
-SB_JVM_OPENS=(--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens java.management/sun.management=ALL-UNNAMED
-  --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED)
+# JVM flags a node needs beyond what switchboard.jar's manifest grants (native access, Hazelcast's opens): from
+# JDK 23 on, leave sun.misc.Unsafe usable for Hazelcast 5.3 without a warning at every start. Older JDKs do not
+# know the flag and would refuse to start.
+node_jvm_flags() {
+  if (( $(java_major "$JAVA_HOME/bin/java") >= 23 )); then echo "--sun-misc-unsafe-memory-access=allow"; fi
+}

@@ -51,7 +51,7 @@ start_node() {
   SB_CLUSTER_PORT="$((5700 + index))" SB_CLUSTER_MEMBERS="$(members)" SB_CLUSTER_NAME=switchboard-local \
   SB_PG_DATABASE="$DB" SB_EVENT_LOOPS="${SB_EVENT_LOOPS:-$(default_event_loops)}" SB_DEV_SIGNIN="${SB_DEV_SIGNIN:-true}" \
   SB_OSMAND_PORT="$((OSMAND_LB_PORT + index))" SB_REDIS_KEY_PREFIX="sb:$DB:" \
-    setsid nohup "$JAVA_HOME/bin/java" -Xms256m -Xmx512m ${SB_JAVA_OPTS:-} "${SB_JVM_OPENS[@]}" -jar "$JAR" \
+    setsid nohup "$JAVA_HOME/bin/java" -Xms256m -Xmx512m ${SB_JAVA_OPTS:-} $(node_jvm_flags) -jar "$JAR" \
       >>"$LOGS/node-$port.log" 2>&1 < /dev/null &
   echo $! > "$STATE/pids/$port.pid"
   log "node $port started (pid $!, log $LOGS/node-$port.log)"

@@ -89,7 +89,7 @@ public final class LeaderElection {
           }
         })
         .onFailure(err -> {
-          LOG.debug("Relay election attempt failed: {}", err.getMessage());
+          LOG.debug("{} election attempt failed: {}", role, err.getMessage());
           if (connection != null) {
             connection.close();
             connection = null;
@@ -106,7 +106,11 @@ public final class LeaderElection {
       }
       if (leader) {
         leader = false;
-        LOG.warn("{} leadership lost: the connection holding the advisory lock closed", role);
+        if (stopped) {
+          LOG.info("Stepped down as {} leader (stopping)", role);
+        } else {
+          LOG.warn("{} leadership lost: the connection holding the advisory lock closed", role);
+        }
         onDeposed.handle(null);
       }
       if (!stopped && retryTimer < 0) {

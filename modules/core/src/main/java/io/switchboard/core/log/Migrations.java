@@ -4,6 +4,7 @@ import io.switchboard.core.config.SwitchboardConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgException;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,14 @@ public final class Migrations {
         .connectRetries(0)
         .load()
         .migrate();
+  }
+
+  /**
+   * Whether a query failed only because the schema is not there yet (undefined table): on a fresh database, what
+   * starts beside the migrations sees this until they are applied, and should wait, not alarm anyone.
+   */
+  public static boolean notAppliedYet(Throwable err) {
+    return err instanceof PgException pg && "42P01".equals(pg.getSqlState());
   }
 
   private static void attempt(Vertx vertx, SwitchboardConfig.Postgres pg, Promise<Void> done, int n) {

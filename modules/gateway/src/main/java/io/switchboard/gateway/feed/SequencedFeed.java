@@ -6,6 +6,7 @@ import io.switchboard.core.event.Event;
 import io.switchboard.core.event.EventBatchCodec;
 import io.switchboard.core.log.EventLogReader;
 import io.switchboard.core.log.LogState;
+import io.switchboard.core.log.Migrations;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -131,7 +132,11 @@ public final class SequencedFeed {
           accept(early);
         }))
         .onFailure(err -> {
-          LOG.warn("Cannot read the event log state yet ({}); retrying", err.getMessage());
+          if (Migrations.notAppliedYet(err)) {
+            LOG.info("The event log's schema is not there yet (migrations are running); retrying");
+          } else {
+            LOG.warn("Cannot read the event log state yet ({}); retrying", err.getMessage());
+          }
           vertx.setTimer(1000, t -> initialiseHead());
         });
   }

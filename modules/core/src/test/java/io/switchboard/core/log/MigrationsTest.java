@@ -1,10 +1,7 @@
 package io.switchboard.core.log;
 
-import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.testing.Await;
-import io.switchboard.core.testing.TestConfigs;
-import io.switchboard.core.testing.TestDatabase;
-import io.vertx.core.Vertx;
+import io.switchboard.core.testing.PgFixture;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,23 +13,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class MigrationsTest {
 
-  private TestDatabase db;
-  private Vertx vertx;
+  private PgFixture fx;
   private Pool pool;
-  private SwitchboardConfig config;
 
   @BeforeEach
   void setUp() {
-    db = TestDatabase.create();
-    config = TestConfigs.of(db, Map.of());
-    vertx = Vertx.vertx();
-    pool = PgClients.pool(vertx, config.postgres());
+    fx = PgFixture.empty(Map.of());
+    pool = fx.pool();
   }
 
   @AfterEach
   void tearDown() {
-    Await.result(vertx.close());
-    db.close();
+    fx.close();
   }
 
   @Test
@@ -47,7 +39,7 @@ class MigrationsTest {
     assertThat(Migrations.notAppliedYet(failureOf("SELEC 1"))).isFalse();
     assertThat(Migrations.notAppliedYet(new IllegalStateException("connection refused"))).isFalse();
 
-    Migrations.migrate(config.postgres());
+    Migrations.migrate(fx.config().postgres());
     Await.result(pool.query("SELECT last_seq FROM sb_log_state WHERE id = 1").execute());
   }
 

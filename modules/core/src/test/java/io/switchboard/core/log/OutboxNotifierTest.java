@@ -1,10 +1,7 @@
 package io.switchboard.core.log;
 
-import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.testing.Await;
-import io.switchboard.core.testing.TestConfigs;
-import io.switchboard.core.testing.TestDatabase;
-import io.vertx.core.Vertx;
+import io.switchboard.core.testing.PgFixture;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterEach;
@@ -20,28 +17,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The wake-up protocol of the relay: at most one NOTIFY in flight, and never a commit left unannounced. */
 class OutboxNotifierTest {
 
-  private TestDatabase db;
-  private Vertx vertx;
+  private PgFixture fx;
   private Pool pool;
   private OutboxNotifier notifier;
   private final AtomicInteger notifications = new AtomicInteger();
 
   @BeforeEach
   void setUp() {
-    db = TestDatabase.create();
-    SwitchboardConfig config = TestConfigs.of(db, Map.of());
-    vertx = Vertx.vertx();
-    pool = PgClients.pool(vertx, config.postgres());
+    fx = PgFixture.empty(Map.of());
+    pool = fx.pool();
     notifier = new OutboxNotifier(pool);
-    PgConnection listener = Await.result(PgConnection.connect(vertx, PgClients.connectOptions(config.postgres())));
+    PgConnection listener = Await.result(PgConnection.connect(fx.vertx(),
+        PgClients.connectOptions(fx.config().postgres())));
     listener.notificationHandler(n -> notifications.incrementAndGet());
     Await.result(listener.query("LISTEN sb_outbox").execute());
   }
 
   @AfterEach
   void tearDown() {
-    Await.result(vertx.close());
-    db.close();
+    fx.close();
   }
 
   @Test

@@ -6,8 +6,8 @@ import io.switchboard.core.event.Event;
 import io.switchboard.core.event.EventBatchCodec;
 import io.switchboard.core.event.NewEvent;
 import io.switchboard.core.testing.Await;
+import io.switchboard.core.testing.PgFixture;
 import io.switchboard.core.testing.TestConfigs;
-import io.switchboard.core.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class OutboxRelayTest {
 
-  private TestDatabase db;
+  private PgFixture fx;
   private Vertx vertx;
   private Pool pool;
   private SwitchboardConfig config;
@@ -41,19 +41,17 @@ class OutboxRelayTest {
 
   @BeforeEach
   void setUp() {
-    db = TestDatabase.create();
-    config = TestConfigs.of(db, Map.of("SB_RELAY_BATCH_SIZE", "50", "SB_RELAY_POLL_INTERVAL", "200ms"));
-    Migrations.migrate(config.postgres());
-    vertx = Vertx.vertx();
-    pool = PgClients.pool(vertx, config.postgres());
+    fx = PgFixture.migrated(Map.of("SB_RELAY_BATCH_SIZE", "50", "SB_RELAY_POLL_INTERVAL", "200ms"));
+    config = fx.config();
+    vertx = fx.vertx();
+    pool = fx.pool();
     vertx.eventBus().<Buffer>consumer(Addresses.SEQUENCED_EVENTS,
         msg -> published.addAll(EventBatchCodec.decode(msg.body())));
   }
 
   @AfterEach
   void tearDown() {
-    Await.result(vertx.close());
-    db.close();
+    fx.close();
   }
 
   @Test
@@ -83,7 +81,7 @@ class OutboxRelayTest {
       assertThat(events.get(i).seq()).as("published in sequence order, no gap").isEqualTo(i + 1L);
     }
     assertThat(events.stream().map(Event::data).toList()).containsExactlyInAnyOrderElementsOf(committed);
-    try (var c = db.connect(); Statement s = c.createStatement()) {
+    try (var c = fx.connect(); Statement s = c.createStatement()) {
       ResultSet rs = s.executeQuery("SELECT count(*), min(seq), max(seq) FROM sb_events");
       rs.next();
       assertThat(rs.getLong(1)).isEqualTo(committed.size());
@@ -99,7 +97,7 @@ class OutboxRelayTest {
   void single_statement_appends_wake_the_relay_at_once_whether_or_not_a_wake_up_is_already_in_flight()
       throws Exception {
     // A safety-net poll of a minute: any lost wake-up shows as a stall far beyond the wait below.
-    SwitchboardConfig slowPoll = TestConfigs.of(db, Map.of("SB_RELAY_POLL_INTERVAL", "60s"));
+    SwitchboardConfig slowPoll = TestConfigs.of(fx.db(), Map.of("SB_RELAY_POLL_INTERVAL", "60s"));
     OutboxNotifier notifier = new OutboxNotifier(pool);
     OutboxWriter quiet = OutboxWriter.quiet(notifier);
     OutboxRelay relay = new OutboxRelay(slowPoll);
@@ -133,7 +131,7 @@ class OutboxRelayTest {
 
   @Test
   void the_leader_vacuums_the_outbox_so_numbered_rows_leave_no_dead_entries_behind() throws Exception {
-    SwitchboardConfig vacuuming = TestConfigs.of(db, Map.of("SB_RELAY_VACUUM_INTERVAL", "300ms"));
+    SwitchboardConfig vacuuming = TestConfigs.of(fx.db(), Map.of("SB_RELAY_VACUUM_INTERVAL", "300ms"));
     Await.result(vertx.deployVerticle(new OutboxRelay(vacuuming)));
     publish(0, 400);
     Await.until("all published", Duration.ofSeconds(10), () -> published.size() == 400);
@@ -143,7 +141,7 @@ class OutboxRelayTest {
 
   @Test
   void a_lingering_relay_numbers_the_commits_of_its_wait_in_one_batch_still_without_a_gap() throws Exception {
-    SwitchboardConfig lingering = TestConfigs.of(db, Map.of("SB_RELAY_LINGER", "300ms", "SB_RELAY_POLL_INTERVAL", "60s"));
+    SwitchboardConfig lingering = TestConfigs.of(fx.db(), Map.of("SB_RELAY_LINGER", "300ms", "SB_RELAY_POLL_INTERVAL", "60s"));
     List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     vertx.eventBus().<Buffer>consumer(Addresses.SEQUENCED_EVENTS,
         msg -> batchSizes.add(EventBatchCodec.decode(msg.body()).size()));
@@ -175,7 +173,7 @@ class OutboxRelayTest {
     Await.until("first events published", Duration.ofSeconds(10), () -> published.size() == 50);
 
     OutboxRelay leader = first.isLeader() ? first : second;
-    try (var c = db.connect(); Statement s = c.createStatement()) {
+    try (var c = fx.connect(); Statement s = c.createStatement()) {
       s.execute("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted");
     }
     Await.until("the old leader notices", Duration.ofSeconds(10), () -> !leader.isLeader()
@@ -191,7 +189,7 @@ class OutboxRelayTest {
   @Test
   void retention_removes_only_events_older_than_the_retention_period_and_records_how_far_it_went()
       throws Exception {
-    SwitchboardConfig shortLived = io.switchboard.core.testing.TestConfigs.of(db, Map.of(
+    SwitchboardConfig shortLived = io.switchboard.core.testing.TestConfigs.of(fx.db(), Map.of(
         "SB_EVENT_RETENTION", "2s", "SB_RETENTION_INTERVAL", "200ms"));
     Await.result(vertx.deployVerticle(new OutboxRelay(shortLived)));
     publish(0, 10);
@@ -206,7 +204,7 @@ class OutboxRelayTest {
 
   /** vacuum_count and n_dead_tup of the outbox. */
   private long[] outboxStats() {
-    try (var c = db.connect(); Statement s = c.createStatement()) {
+    try (var c = fx.connect(); Statement s = c.createStatement()) {
       ResultSet rs = s.executeQuery(
           "SELECT vacuum_count, n_dead_tup FROM pg_stat_user_tables WHERE relname = 'sb_outbox'");
       rs.next();
@@ -217,7 +215,7 @@ class OutboxRelayTest {
   }
 
   private long[] logState() {
-    try (var c = db.connect(); Statement s = c.createStatement()) {
+    try (var c = fx.connect(); Statement s = c.createStatement()) {
       ResultSet rs = s.executeQuery(
           "SELECT last_seq, purged_through, (SELECT count(*) FROM sb_events) FROM sb_log_state");
       rs.next();

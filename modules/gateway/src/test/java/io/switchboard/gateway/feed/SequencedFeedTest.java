@@ -1,15 +1,11 @@
 package io.switchboard.gateway.feed;
 
-import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.event.Addresses;
 import io.switchboard.core.event.Event;
 import io.switchboard.core.event.EventBatchCodec;
 import io.switchboard.core.log.EventLogReader;
-import io.switchboard.core.log.Migrations;
-import io.switchboard.core.log.PgClients;
 import io.switchboard.core.testing.Await;
-import io.switchboard.core.testing.TestConfigs;
-import io.switchboard.core.testing.TestDatabase;
+import io.switchboard.core.testing.PgFixture;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -30,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The event bus may lose or reorder batches: the feed must still hand on every event once, in order. */
 class SequencedFeedTest {
 
-  private TestDatabase db;
+  private PgFixture fx;
   private Vertx vertx;
   private Pool pool;
   private SequencedFeed feed;
@@ -38,12 +34,10 @@ class SequencedFeedTest {
 
   @BeforeEach
   void setUp() {
-    db = TestDatabase.create();
-    SwitchboardConfig config = TestConfigs.of(db, Map.of("SB_FEED_GAP_CHECK_INTERVAL", "200ms"));
-    Migrations.migrate(config.postgres());
-    vertx = Vertx.vertx();
-    pool = PgClients.pool(vertx, config.postgres());
-    feed = new SequencedFeed(vertx, new EventLogReader(pool), config.feed());
+    fx = PgFixture.migrated(Map.of("SB_FEED_GAP_CHECK_INTERVAL", "200ms"));
+    vertx = fx.vertx();
+    pool = fx.pool();
+    feed = new SequencedFeed(vertx, new EventLogReader(pool), fx.config().feed());
     Context listenerContext = vertx.getOrCreateContext();
     feed.addListener(new FeedListener() {
       @Override
@@ -67,13 +61,12 @@ class SequencedFeedTest {
 
   @AfterEach
   void tearDown() {
-    Await.result(vertx.close());
-    db.close();
+    fx.close();
   }
 
   /** What the relay does: number events in the log (and later, maybe, publish them). */
   private void commit(long from, long to) throws Exception {
-    try (var c = db.connect();
+    try (var c = fx.connect();
          PreparedStatement ins = c.prepareStatement("INSERT INTO sb_events (seq, event_id, channels, type, data, "
              + "created_at) VALUES (?, gen_random_uuid(), '{order:1}', 't', '{}', now())");
          Statement st = c.createStatement()) {

@@ -1,13 +1,8 @@
 package io.switchboard.ingest.history;
 
-import io.switchboard.core.config.SwitchboardConfig;
-import io.switchboard.core.log.Migrations;
-import io.switchboard.core.log.PgClients;
 import io.switchboard.core.position.Fix;
 import io.switchboard.core.testing.Await;
-import io.switchboard.core.testing.TestConfigs;
-import io.switchboard.core.testing.TestDatabase;
-import io.vertx.core.Vertx;
+import io.switchboard.core.testing.PgFixture;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,23 +23,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The position history in a real PostgreSQL: batched writes, resent points, daily partitions and retention. */
 class PositionHistoryTest {
 
-  private TestDatabase db;
-  private Vertx vertx;
+  private PgFixture fx;
   private Pool pool;
 
   @BeforeEach
   void setUp() {
-    db = TestDatabase.create();
-    SwitchboardConfig config = TestConfigs.of(db, Map.of());
-    Migrations.migrate(config.postgres());
-    vertx = Vertx.vertx();
-    pool = PgClients.pool(vertx, config.postgres());
+    fx = PgFixture.migrated(Map.of());
+    pool = fx.pool();
   }
 
   @AfterEach
   void tearDown() {
-    Await.result(vertx.close());
-    db.close();
+    fx.close();
   }
 
   private static Fix fix(String driver, long at, double lat) {
@@ -53,7 +43,7 @@ class PositionHistoryTest {
 
   @Test
   void a_batch_is_one_statement_and_a_resent_point_is_one_row() throws Exception {
-    HistoryWriter writer = new HistoryWriter(vertx, pool, new HistoryBuffer(100), 100, 1000);
+    HistoryWriter writer = new HistoryWriter(fx.vertx(), pool, new HistoryBuffer(100), 100, 1000);
     long now = System.currentTimeMillis();
     List<Fix> batch = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
@@ -94,14 +84,14 @@ class PositionHistoryTest {
   }
 
   private long count(String sql) throws Exception {
-    try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Connection c = fx.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }
   }
 
   private void exec(String sql) throws Exception {
-    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+    try (Connection c = fx.connect(); Statement s = c.createStatement()) {
       s.execute(sql);
     }
   }

@@ -189,7 +189,7 @@ class OutboxRelayTest {
   @Test
   void retention_removes_only_events_older_than_the_retention_period_and_records_how_far_it_went()
       throws Exception {
-    SwitchboardConfig shortLived = io.switchboard.core.testing.TestConfigs.of(fx.db(), Map.of(
+    SwitchboardConfig shortLived = TestConfigs.of(fx.db(), Map.of(
         "SB_EVENT_RETENTION", "2s", "SB_RETENTION_INTERVAL", "200ms"));
     Await.result(vertx.deployVerticle(new OutboxRelay(shortLived)));
     publish(0, 10);

@@ -4,6 +4,7 @@ import io.switchboard.core.auth.TokenMinter;
 import io.switchboard.core.config.ConfigLoader;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.vertx.core.Vertx;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,10 @@ public final class Main {
     }
     if (args.length > 0 && args[0].equals("token")) {
       System.exit(token(config, args));
+    }
+    for (String name : ConfigLoader.unknownNames(System.getenv())) {
+      LoggerFactory.getLogger(Main.class).warn("Unknown setting {} is ignored (a typo? docs/configuration.md lists"
+          + " every option)", name);
     }
     Node node = new Node(config);
     try {

@@ -27,7 +27,17 @@ public final class ConfigLoader {
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
 
+  /**
+   * {@code SB_*} names the node does not read but the project's scripts and tests do (deploy/, the test fixtures):
+   * they may sit in a node's environment without being a typo.
+   */
+  private static final Set<String> SCRIPT_NAMES = Set.of("SB_CONFIG_FILE", "SB_ROOT", "SB_JAVA_OPTS", "SB_LB_PORT",
+      "SB_LB_OSMAND_PORT", "SB_DEMO_DRIVERS", "SB_DEMO_RUNS", "SB_LOCAL_STATE", "SB_LOCAL_DATABASE",
+      "SB_FIRST_PORT", "SB_FIRST_CLUSTER_PORT", "SB_TEST_PG_HOST", "SB_TEST_PG_PORT", "SB_TEST_PG_USER");
+  private static final String SCRIPT_PREFIX = "SB_BENCH_";
+
   private final Map<String, String> values;
+  private final Set<String> read = new java.util.HashSet<>();
 
   private ConfigLoader(Map<String, String> values) {
     this.values = values;
@@ -38,6 +48,23 @@ public final class ConfigLoader {
   }
 
   public static SwitchboardConfig from(Map<String, String> env) {
+    return new ConfigLoader(merged(env)).build();
+  }
+
+  /**
+   * The {@code SB_*} names in {@code env} (and its config file) that no option and no project script reads,
+   * sorted: most likely typos, which would otherwise silently leave an option at its default.
+   */
+  public static List<String> unknownNames(Map<String, String> env) {
+    ConfigLoader loader = new ConfigLoader(merged(env));
+    loader.build();
+    return loader.values.keySet().stream()
+        .filter(k -> k.startsWith("SB_") && !loader.read.contains(k) && !SCRIPT_NAMES.contains(k)
+            && !k.startsWith(SCRIPT_PREFIX))
+        .sorted().toList();
+  }
+
+  private static Map<String, String> merged(Map<String, String> env) {
     Map<String, String> merged = new HashMap<>();
     String file = env.get("SB_CONFIG_FILE");
     if (file != null && !file.isBlank()) {
@@ -48,7 +75,7 @@ public final class ConfigLoader {
         merged.put(k, v);
       }
     });
-    return new ConfigLoader(merged).build();
+    return merged;
   }
 
   private static Map<String, String> readFile(Path path) {
@@ -74,7 +101,7 @@ public final class ConfigLoader {
             httpPort,
             integer("SB_EVENT_LOOPS", 2 * Runtime.getRuntime().availableProcessors()),
             integer("SB_HTTP_MAX_BODY_BYTES", 65536),
-            list(string("SB_CORS_ORIGINS", "")),
+            corsOrigins(list(string("SB_CORS_ORIGINS", ""))),
             integer("SB_PUBLISH_RATE", 1000),
             integer("SB_PUBLISH_BURST", 2000),
             bool("SB_NATIVE_TRANSPORT", true)),
@@ -207,11 +234,27 @@ public final class ConfigLoader {
     };
   }
 
+  /**
+   * Origins allowed with credentials. {@code *} would let every site on the web read a signed-in user's API
+   * answers and streams through the cookie, and browsers refuse {@code *} with credentials anyway: refused here,
+   * so a deployment never believes it is configured when it is not.
+   */
+  private static List<String> corsOrigins(List<String> origins) {
+    for (String o : origins) {
+      if (o.equals("*") || o.equals("null")) {
+        throw new IllegalArgumentException("SB_CORS_ORIGINS: '" + o + "' cannot be allowed with credentials;"
+            + " list the origins of your web apps, e.g. https://shop.example.com");
+      }
+    }
+    return origins;
+  }
+
   private static List<String> list(String spec) {
     return Arrays.stream(spec.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   private String string(String key, String def) {
+    read.add(key);
     String v = values.get(key);
     return v == null ? def : v;
   }
@@ -221,6 +264,7 @@ public final class ConfigLoader {
   }
 
   private long longValue(String key, long def) {
+    read.add(key);
     String v = values.get(key);
     if (v == null || v.isBlank()) {
       return def;
@@ -233,6 +277,7 @@ public final class ConfigLoader {
   }
 
   private double decimal(String key, double def) {
+    read.add(key);
     String v = values.get(key);
     if (v == null || v.isBlank()) {
       return def;
@@ -244,9 +289,18 @@ public final class ConfigLoader {
     }
   }
 
+  /** Exactly {@code true} or {@code false} (any case): {@code yes} or {@code 1} must not quietly mean false. */
   private boolean bool(String key, boolean def) {
+    read.add(key);
     String v = values.get(key);
-    return v == null || v.isBlank() ? def : Boolean.parseBoolean(v.trim());
+    if (v == null || v.isBlank()) {
+      return def;
+    }
+    return switch (v.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(key + ": '" + v + "' must be true or false");
+    };
   }
 
   private Duration duration(String key, String def) {

@@ -57,4 +57,27 @@ class ConfigLoaderTest {
     assertThat(ConfigLoader.from(Map.of()).bridge().outLinger()).isEqualTo(Duration.ofMillis(10));
     assertThat(ConfigLoader.from(Map.of("SB_BRIDGE_OUT_LINGER", "0")).bridge().outLinger()).isZero();
   }
+
+  @Test
+  void a_boolean_is_true_or_false_and_nothing_else() {
+    assertThat(ConfigLoader.from(Map.of("SB_FILTER_INVALID", "false")).ingest().filters().invalid()).isFalse();
+    assertThat(ConfigLoader.from(Map.of("SB_FILTER_INVALID", " TRUE ")).ingest().filters().invalid()).isTrue();
+    // "yes" used to read as false and silently turned the filter off.
+    for (String unclear : new String[] {"yes", "1", "on", "no", "0", "ture"}) {
+      assertThatThrownBy(() -> ConfigLoader.from(Map.of("SB_FILTER_INVALID", unclear)))
+          .as(unclear).hasMessageContaining("SB_FILTER_INVALID").hasMessageContaining("true or false");
+    }
+  }
+
+  @Test
+  void names_nobody_reads_are_reported_so_a_typo_does_not_pass_unnoticed() {
+    assertThat(ConfigLoader.unknownNames(Map.of("SB_HTTP_PORT", "1", "SB_HTTP_PROT", "2", "SB_JAVA_OPTS", "-X",
+        "SB_LB_PORT", "8080", "PATH", "/bin"))).containsExactly("SB_HTTP_PROT");
+  }
+
+  @Test
+  void a_wildcard_origin_with_credentials_is_refused_at_start() {
+    assertThatThrownBy(() -> ConfigLoader.from(Map.of("SB_CORS_ORIGINS", "https://a.example, *")))
+        .hasMessageContaining("SB_CORS_ORIGINS");
+  }
 }

@@ -113,7 +113,7 @@ public final class TenantOrdersApi implements RouteContributor {
     JsonArray updates = new JsonArray();
     Set<String> changed = new LinkedHashSet<>();
     for (Event e : events) {
-      Frame f = Family.TENANT.dialect().render(e);
+      Frame f = Family.TENANT.render(e);
       if (f != null) {
         JsonObject update = new JsonObject(f.json()).put("id", e.seq());
         updates.add(update);

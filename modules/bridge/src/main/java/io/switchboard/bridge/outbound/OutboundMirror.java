@@ -2,6 +2,7 @@ package io.switchboard.bridge.outbound;
 
 import io.switchboard.bridge.redis.RedisLink;
 import io.switchboard.core.dialect.Family;
+import io.switchboard.core.dialect.Frame;
 import io.switchboard.core.event.Addresses;
 import io.switchboard.core.event.Event;
 import io.switchboard.core.event.EventBatchCodec;
@@ -202,7 +203,11 @@ public final class OutboundMirror {
     }
     List<Request> batch = new ArrayList<>();
     for (Event e : events) {
-      String json = Family.CORE.dialect().render(e).json();
+      Frame frame = Family.CORE.render(e); // never null for stored JSON; a failure is logged, the rest goes on
+      if (frame == null) {
+        continue;
+      }
+      String json = frame.json();
       if (!prefix.isEmpty()) {
         for (String c : e.channels()) {
           batch.add(Request.cmd(Command.PUBLISH).arg(prefix + c).arg(json));

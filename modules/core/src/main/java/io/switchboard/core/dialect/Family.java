@@ -1,5 +1,7 @@
 package io.switchboard.core.dialect;
 
+import io.switchboard.core.event.Event;
+
 /**
  * The endpoint families, each with its dialect. A connection's format is its family and naming: the frames of an
  * event are encoded at most once per format per node, whatever the number of subscribers.
@@ -21,6 +23,20 @@ public enum Family {
 
   public Dialect dialect() {
     return dialect;
+  }
+
+  /**
+   * The event as this family shows it; null when the family does not show it, or cannot render it (its data is not
+   * what the type promises: see {@link RenderFailures}). Never throws, so one event cannot stop a fan-out or a
+   * resume.
+   */
+  public Frame render(Event event) {
+    try {
+      return dialect.render(event);
+    } catch (RuntimeException e) {
+      RenderFailures.record(this, event, e);
+      return null;
+    }
   }
 
   /** A dense index of (family, naming), for per-event frame caches. */

@@ -26,7 +26,7 @@ public final class FrameEncoder {
 
   /** The chunk of {@code e} in {@code format}, or null when the format's family does not show it. */
   static ByteBuffer encode(Event e, int format) {
-    Frame frame = Family.ofFormat(format).dialect().render(e);
+    Frame frame = Family.ofFormat(format).render(e);
     if (frame == null) {
       return null;
     }

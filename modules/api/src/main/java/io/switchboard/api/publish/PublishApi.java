@@ -74,7 +74,7 @@ public final class PublishApi implements RouteContributor {
         })
         .compose(principal -> {
           NewEvent event = PublishRequest.parse(BoundedBody.of(ctx));
-          return access.check(principal, event.channels()).map(event);
+          return access.checkPublish(principal, event.channels()).map(event);
         })
         .compose(this::store)
         .onSuccess(eventId -> sendAccepted(ctx, eventId))

@@ -176,6 +176,25 @@ class AccessRulesTest {
     assertThat(publish(svcA, "bench:1").status()).as("a channel outside any tenant").isEqualTo(403);
   }
 
+  @Test
+  void every_channel_kind_is_published_only_by_its_own_tenant() throws Exception {
+    ApiClient svcA = new ApiClient(url, TestCluster.token("svc-A", "service", "A"));
+    ApiClient adminA = new ApiClient(url, TestCluster.token("admin-A", "admin", "A"));
+    // stock:{t} is the shop's public stream: anyone may read it, only its own tenant may write into it.
+    assertThat(publish(svcA, "stock:A").status()).isEqualTo(202);
+    for (String foreign : List.of("stock:B", "stock:B:extra", "user:cB", "order:oB", "driver:dB", "driver:dB:runs",
+        "shop:sB", "variant:vB", "tenant:B:news", "fleet:B")) {
+      assertThat(publish(svcA, foreign).status()).as("service A into " + foreign).isEqualTo(403);
+      assertThat(publish(adminA, foreign).status()).as("admin A into " + foreign).isEqualTo(403);
+    }
+    // A channels claim lets a token subscribe to its patterns; it never lets it publish into them.
+    ApiClient claiming = new ApiClient(url, TestCluster.token("svc-A", "service", "A",
+        new JsonObject().put("channels", new JsonArray().add("order:*").add("stock:*"))));
+    assertThat(publish(claiming, "order:oB").status()).isEqualTo(403);
+    assertThat(publish(claiming, "stock:B").status()).isEqualTo(403);
+    assertThat(publish(claiming, "order:oA").status()).isEqualTo(202);
+  }
+
   private static ApiClient.Response publish(ApiClient client, String channel) throws Exception {
     return client.post("/api/v1/events", new JsonObject().put("channels", new JsonArray().add(channel))
         .put("type", "t").put("data", new JsonObject()));

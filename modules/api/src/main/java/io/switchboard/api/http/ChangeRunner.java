@@ -139,11 +139,12 @@ public final class ChangeRunner {
       return Future.succeededFuture();
     }
     String hash = requestHash(ctx);
-    return conn.preparedQuery(CLAIM).execute(Tuple.of(principal.subject(), key, hash)).compose(rows -> {
+    String scope = scope(principal);
+    return conn.preparedQuery(CLAIM).execute(Tuple.of(scope, key, hash)).compose(rows -> {
       if (rows.rowCount() == 1) {
         return Future.succeededFuture();
       }
-      return conn.preparedQuery(STORED).execute(Tuple.of(principal.subject(), key)).map(stored -> {
+      return conn.preparedQuery(STORED).execute(Tuple.of(scope, key)).map(stored -> {
         var row = stored.iterator().next();
         if (!hash.equals(row.getString(0))) {
           throw new ApiError(422, "idempotency_key_reused",
@@ -167,8 +168,17 @@ public final class ChangeRunner {
       return Future.succeededFuture();
     }
     return conn.preparedQuery(STORE)
-        .execute(Tuple.of(principal.subject(), key, reply.status(), reply.toStored().encode()))
+        .execute(Tuple.of(scope(principal), key, reply.status(), reply.toStored().encode()))
         .mapEmpty();
+  }
+
+  /**
+   * Whose keys these are: the token's tenant and subject, so two tenants whose tokens share a subject (both call
+   * their backend "api") never see each other's stored answers. Length-prefixed, so no tenant and subject pair
+   * can spell another's.
+   */
+  static String scope(Principal principal) {
+    return principal.tenant().length() + ":" + principal.tenant() + "/" + principal.subject();
   }
 
   private static String requestHash(RoutingContext ctx) {

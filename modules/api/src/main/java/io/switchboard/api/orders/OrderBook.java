@@ -101,20 +101,20 @@ public final class OrderBook {
 
   Future<OrderSnapshot> create(Change change, NewOrder order) {
     var conn = change.conn();
-    return conn.preparedQuery("SELECT s.tenant_id, c.tenant_id FROM shops s LEFT JOIN customers c ON c.id = $2"
-            + " WHERE s.id = $1").execute(Tuple.of(order.shopId(), order.customerId()))
+    String tenantId = change.principal().tenant();
+    // The shop and the customer are looked up in the caller's tenant only: another tenant's are answered exactly
+    // as ones that do not exist.
+    return conn.preparedQuery("SELECT EXISTS (SELECT 1 FROM shops WHERE id = $1 AND tenant_id = $3),"
+            + " EXISTS (SELECT 1 FROM customers WHERE id = $2 AND tenant_id = $3)")
+        .execute(Tuple.of(order.shopId(), order.customerId(), tenantId))
         .compose(rows -> {
-          if (rows.size() == 0) {
-            throw new ApiError(422, "unknown_reference", "no such shop: " + order.shopId());
-          }
           Row r = rows.iterator().next();
-          if (r.getString(1) == null) {
-            throw new ApiError(422, "unknown_reference", "no such customer: " + order.customerId());
+          if (!r.getBoolean(0)) {
+            throw new ApiError(422, "unknown_reference", "no shop " + order.shopId() + " in this tenant");
           }
-          if (!r.getString(0).equals(r.getString(1)) || !change.principal().inTenant(r.getString(0))) {
-            throw new ApiError(422, "unknown_reference", "no such shop or customer in this tenant");
+          if (!r.getBoolean(1)) {
+            throw new ApiError(422, "unknown_reference", "no customer " + order.customerId() + " in this tenant");
           }
-          String tenantId = r.getString(0);
           return conn.preparedQuery("SELECT id, product_id, product_name, price, cost FROM variants"
                   + " WHERE id = ANY($1) AND shop_id = $2")
               .execute(Tuple.of(order.quantities().keySet().toArray(String[]::new), order.shopId()))
@@ -123,7 +123,7 @@ public final class OrderBook {
         .compose(v -> {
           Future<?> chain = Future.succeededFuture();
           for (var line : order.quantities().entrySet()) {
-            chain = chain.compose(x -> ledger.reserve(change, line.getKey(), line.getValue(), order.id()));
+            chain = chain.compose(x -> ledger.reserveFor(change, line.getKey(), line.getValue(), order.id()));
           }
           return chain;
         })

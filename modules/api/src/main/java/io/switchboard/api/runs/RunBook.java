@@ -49,9 +49,10 @@ public final class RunBook {
     for (NewStop s : stops) {
       rows.add(Tuple.of(UUID.randomUUID().toString(), id, ++position, s.orderId(), s.address(), s.lat(), s.lon()));
     }
-    return conn.preparedQuery("INSERT INTO runs (id, tenant_id, name, status, driver_id, updated_by)"
+    return requireDriver(change, driverId)
+        .compose(v -> conn.preparedQuery("INSERT INTO runs (id, tenant_id, name, status, driver_id, updated_by)"
             + " VALUES ($1, $2, $3, $4, $5, $6)")
-        .execute(Tuple.of(id, tenantId, name, driverId == null ? "planned" : "assigned", driverId, change.actor()))
+        .execute(Tuple.of(id, tenantId, name, driverId == null ? "planned" : "assigned", driverId, change.actor())))
         .compose(v -> conn.preparedQuery("SELECT count(*) FROM orders WHERE id = ANY($1) AND tenant_id = $2"
             + " AND deleted_at IS NULL").execute(Tuple.of(stops.stream().map(NewStop::orderId).distinct()
             .toArray(String[]::new), tenantId)))
@@ -73,8 +74,9 @@ public final class RunBook {
       if (!run.status().equals("planned") && !run.status().equals("assigned")) {
         throw new ApiError(409, "illegal_transition", "a run that is " + run.status() + " cannot be reassigned");
       }
-      return change.conn().preparedQuery("UPDATE runs SET driver_id = $2, status = 'assigned' WHERE id = $1")
-          .execute(Tuple.of(runId, driverId))
+      return requireDriver(change, driverId)
+          .compose(v -> change.conn().preparedQuery("UPDATE runs SET driver_id = $2, status = 'assigned' WHERE id = $1")
+          .execute(Tuple.of(runId, driverId)))
           .compose(v -> touchAndEmit(change, runId, Canonical.RUN_DRIVER_ASSIGNED, null));
     });
   }
@@ -165,6 +167,25 @@ public final class RunBook {
       }
       return locked;
     });
+  }
+
+  /**
+   * The driver must be one of the caller's tenant. A driver of another tenant gets the answer of one that does not
+   * exist: the run would otherwise receive that driver's arrivals and ETAs, and the difference would list the other
+   * tenant's drivers.
+   */
+  private static Future<Void> requireDriver(Change change, String driverId) {
+    if (driverId == null) {
+      return Future.succeededFuture();
+    }
+    return change.conn().preparedQuery("SELECT 1 FROM drivers WHERE id = $1 AND tenant_id = $2")
+        .execute(Tuple.of(driverId, change.principal().tenant()))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw new ApiError(422, "unknown_reference", "no driver " + driverId + " in this tenant");
+          }
+          return null;
+        });
   }
 
   private Future<JsonObject> touchAndEmit(Change change, String runId, String type, String stopId) {

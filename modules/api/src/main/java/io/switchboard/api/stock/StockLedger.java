@@ -35,14 +35,34 @@ public final class StockLedger {
       + " reserved = reserved - $2, updated_at = now() WHERE id = $1";
   private static final String APPLY_RELEASE =
       "UPDATE variants SET reserved = reserved - $2, updated_at = now() WHERE id = $1";
-  private static final String HELD_OF_ORDER =
-      "SELECT id FROM stock_reservations WHERE order_id = $1 AND state = 'held' ORDER BY variant_id, id";
+  /** The order's held reservations, on the variants of the order's own tenant (never anyone else's). */
+  private static final String HELD_OF_ORDER = "SELECT r.id FROM stock_reservations r JOIN variants v ON v.id ="
+      + " r.variant_id JOIN shops s ON s.id = v.shop_id WHERE r.order_id = $1 AND r.state = 'held'"
+      + " AND s.tenant_id = $2 ORDER BY r.variant_id, r.id";
+  private static final String ORDER_OF_TENANT =
+      "SELECT 1 FROM orders WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL";
   private static final String VARIANT_JSON = "SELECT variant_json($1)::text";
 
   /** A reservation made: its id, and the variant as it is now. */
   public record Reserved(String reservationId, JsonObject variant) {}
 
+  /**
+   * A reservation asked for over the API: {@code orderId}, when given, must be an order of the caller's tenant,
+   * answered like a missing one otherwise (a reservation on another tenant's order would be committed or
+   * released, or block, by that tenant's payments and cancellations).
+   */
   public Future<Reserved> reserve(Change change, String variantId, int quantity, String orderId) {
+    if (orderId == null) {
+      return reserveFor(change, variantId, quantity, null);
+    }
+    return change.conn().preparedQuery(ORDER_OF_TENANT).execute(Tuple.of(orderId, tenant(change)))
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(new ApiError(422, "unknown_reference", "no order " + orderId + " in this tenant"))
+            : reserveFor(change, variantId, quantity, orderId));
+  }
+
+  /** A reservation for an order this change has just created, in the caller's tenant. */
+  public Future<Reserved> reserveFor(Change change, String variantId, int quantity, String orderId) {
     return change.conn().preparedQuery(RESERVE).execute(Tuple.of(variantId, quantity, tenant(change)))
         .compose(rows -> {
       if (rows.size() == 0) {
@@ -91,7 +111,7 @@ public final class StockLedger {
 
   /** Commits (payment) or releases (cancel, delete) every held reservation of an order. */
   public Future<Void> settleOrder(Change change, String orderId, boolean commit) {
-    return change.conn().preparedQuery(HELD_OF_ORDER).execute(Tuple.of(orderId)).compose(rows -> {
+    return change.conn().preparedQuery(HELD_OF_ORDER).execute(Tuple.of(orderId, tenant(change))).compose(rows -> {
       List<String> ids = new ArrayList<>();
       rows.forEach(r -> ids.add(r.getString(0)));
       Future<?> chain = Future.succeededFuture();

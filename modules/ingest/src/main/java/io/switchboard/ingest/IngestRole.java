@@ -155,6 +155,7 @@ public final class IngestRole {
         .put("historyStalled", writer.stalled())
         .put("redis", relay.redisHealthy() ? "UP" : "DEGRADED")
         .put("written", writer.written())
+        .put("dropped", writer.dropped())
         .put("knownDrivers", last.size());
   }
 }

@@ -32,8 +32,11 @@ final class ArrivalEvents {
   Future<Boolean> arrived(String runId, String stopId, long atMillis) {
     String at = IsoTimestamp.of(atMillis);
     return pool.withTransaction(conn -> conn
+            // Only on a run in progress, and only with a fix from after it started.
             .preparedQuery("UPDATE run_stops SET arrived_at = to_timestamp($3 / 1000.0), eta = NULL"
-                + " WHERE id = $1 AND run_id = $2 AND arrived_at IS NULL AND status = 'pending' RETURNING order_id")
+                + " WHERE id = $1 AND run_id = $2 AND arrived_at IS NULL AND status = 'pending'"
+                + " AND EXISTS (SELECT 1 FROM runs r WHERE r.id = $2 AND r.status = 'in_progress'"
+                + " AND r.started_at <= to_timestamp($3 / 1000.0)) RETURNING order_id")
             .execute(Tuple.of(stopId, runId, atMillis))
             .compose(rows -> {
               if (rows.size() == 0) {

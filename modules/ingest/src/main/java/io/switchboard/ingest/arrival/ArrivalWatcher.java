@@ -3,6 +3,7 @@ package io.switchboard.ingest.arrival;
 import io.switchboard.core.position.Fix;
 import io.switchboard.core.position.Geo;
 import io.switchboard.ingest.pipeline.Ingestor;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.switchboard.core.log.OutboxWriter;
@@ -46,11 +47,11 @@ public final class ArrivalWatcher implements Ingestor.FixListener {
     this.etaIntervalMs = etaInterval.toMillis();
   }
 
-  /** Reloads the active runs every {@code every}, on the calling context. */
-  public void start(Vertx vertx, Duration every) {
-    runs.reload();
+  /** Reloads the active runs every {@code every}, on the calling context; completes once they were first loaded. */
+  public Future<Void> start(Vertx vertx, Duration every) {
     vertx.setPeriodic(every.toMillis(), t -> runs.reload()
         .onFailure(err -> LOG.debug("Cannot reload active runs: {}", err.getMessage())));
+    return runs.reload().<Void>mapEmpty().recover(err -> Future.succeededFuture()); // the next period tries again
   }
 
   @Override
@@ -64,7 +65,10 @@ public final class ArrivalWatcher implements Ingestor.FixListener {
     if (next == null) {
       return;
     }
-    if (Geo.distanceM(fix.lat(), fix.lon(), next.lat(), next.lon()) <= radiusM) {
+    // A fix from before the run started (a device replaying what it buffered offline) places the driver, for the
+    // ETAs, but arrives nowhere on this run.
+    if (fix.fixedAtMillis() >= run.startedAtMillis()
+        && Geo.distanceM(fix.lat(), fix.lon(), next.lat(), next.lon()) <= radiusM) {
       if (arriving.add(next.id())) {
         events.arrived(run.id(), next.id(), fix.fixedAtMillis())
             .onComplete(ar -> {

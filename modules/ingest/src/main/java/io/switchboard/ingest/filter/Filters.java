@@ -18,7 +18,7 @@ public final class Filters {
   public Filters(SwitchboardConfig.Filters config) {
     List<FixFilter> c = new ArrayList<>();
     if (config.invalid()) {
-      c.add(Filters::invalidCoordinates);
+      c.add(Filters::implausibleReading);
     }
     if (config.zero()) {
       c.add((f, last, now) -> f.lat() == 0 && f.lon() == 0 ? "zero_coordinates" : null);
@@ -52,10 +52,21 @@ public final class Filters {
     return null;
   }
 
-  static String invalidCoordinates(Fix f, Fix last, long now) {
-    boolean bad = !Double.isFinite(f.lat()) || !Double.isFinite(f.lon()) || Math.abs(f.lat()) > 90
-        || Math.abs(f.lon()) > 180;
-    return bad ? "invalid_coordinates" : null;
+  /**
+   * Readings no device measures: a heading outside 0-360°, a negative or supersonic speed, a negative accuracy, an
+   * altitude off the planet, a battery outside 0-100 %. (Coordinates off the earth, and values that cannot be
+   * stored, never get this far: {@code FixLimits}.)
+   */
+  static String implausibleReading(Fix f, Fix last, long now) {
+    boolean bad = outside(f.heading(), 0, 360) || outside(f.speedKmh(), 0, 2_000)
+        || outside(f.accuracyM(), 0, 1_000_000) || outside(f.altitudeM(), -12_000, 100_000)
+        || outside(f.battery(), 0, 100);
+    return bad ? "invalid_reading" : null;
+  }
+
+  /** A reading that was sent (not NaN) and lies outside [min, max]. */
+  private static boolean outside(double v, double min, double max) {
+    return !Double.isNaN(v) && (v < min || v > max);
   }
 
   /** Same time and place as the newest fix: a resend. */

@@ -3,6 +3,7 @@ package io.switchboard.ingest.history;
 import io.switchboard.core.position.Fix;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
@@ -12,9 +13,11 @@ import java.util.List;
 
 /**
  * Writes the history buffer to PostgreSQL: one INSERT per batch over {@code unnest} of array parameters (the
- * pg client has no COPY), every flush interval or as soon as a full batch is waiting. A failed batch is kept
- * and retried first, with backoff, so a database outage delays points but loses none. A resent point (the same
- * driver and fix time) is one row.
+ * pg client has no COPY), every flush interval or as soon as a full batch is waiting. A batch that fails because
+ * the database is away is kept and retried first, with backoff, so an outage delays points but loses none. A batch
+ * the database refuses for its data (SQLSTATE classes 22 and 23) is split in halves until the rows it refuses are
+ * alone; those are dropped and counted, the others written: no point can wedge the writer. A resent point (the
+ * same driver and fix time) is one row.
  */
 public final class HistoryWriter {
 
@@ -39,6 +42,7 @@ public final class HistoryWriter {
   private long backoffMs;
   private long retryAt;
   private long written;
+  private long dropped;
   private long timer = -1;
 
   public HistoryWriter(Vertx vertx, Pool pool, HistoryBuffer buffer, int batchSize, long flushIntervalMs) {
@@ -63,6 +67,11 @@ public final class HistoryWriter {
     return written;
   }
 
+  /** Points the database refused for their data, dropped since start. */
+  public long dropped() {
+    return dropped;
+  }
+
   /** Whether the last write failed and points are waiting for the database. */
   public boolean stalled() {
     return retry != null;
@@ -77,7 +86,7 @@ public final class HistoryWriter {
       return;
     }
     writing = true;
-    write(batch).onComplete(ar -> {
+    writeIsolating(batch).onComplete(ar -> {
       writing = false;
       if (ar.succeeded()) {
         if (retry != null) {
@@ -85,7 +94,7 @@ public final class HistoryWriter {
         }
         retry = null;
         backoffMs = 0;
-        written += batch.size();
+        written += ar.result();
         buffer.committed(batch.size());
         if (buffer.hasQueued()) {
           flush(); // more than a batch waiting: keep going without waiting for the timer
@@ -98,6 +107,38 @@ public final class HistoryWriter {
             ar.cause().getMessage(), backoffMs, buffer.held());
       }
     });
+  }
+
+  /**
+   * Writes {@code batch}; the rows the database refuses for their data are dropped (halving until each is alone).
+   * Completes with the number of rows written, or fails when the database is away (then nothing is dropped).
+   */
+  Future<Integer> writeIsolating(List<Fix> batch) {
+    return write(batch).map(batch.size()).recover(err -> {
+      if (!refusedForData(err)) {
+        return Future.failedFuture(err);
+      }
+      if (batch.size() == 1) {
+        dropped++;
+        Fix f = batch.get(0);
+        LOG.warn("Dropping a position the database refuses (driver {}, fixed at {}): {}; {} dropped so far",
+            f.driverId(), f.fixedAtMillis(), err.getMessage(), dropped);
+        return Future.succeededFuture(0);
+      }
+      int half = batch.size() / 2;
+      List<Fix> first = batch.subList(0, half);
+      List<Fix> second = batch.subList(half, batch.size());
+      return writeIsolating(first).compose(a -> writeIsolating(second).map(b -> a + b));
+    });
+  }
+
+  /** Data exceptions and integrity violations: the rows are at fault, and retrying them would fail forever. */
+  private static boolean refusedForData(Throwable err) {
+    if (err instanceof PgException pg && pg.getSqlState() != null) {
+      String state = pg.getSqlState();
+      return state.startsWith("22") || state.startsWith("23");
+    }
+    return false;
   }
 
   Future<Void> write(List<Fix> batch) {

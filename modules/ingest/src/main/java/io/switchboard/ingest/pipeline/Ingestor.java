@@ -3,6 +3,7 @@ package io.switchboard.ingest.pipeline;
 import io.switchboard.core.http.ApiError;
 import io.switchboard.core.position.Fix;
 import io.switchboard.ingest.filter.Filters;
+import io.switchboard.ingest.fix.FixLimits;
 import io.switchboard.ingest.fix.RawFix;
 import io.switchboard.ingest.history.HistoryBuffer;
 import io.switchboard.ingest.live.LiveRelay;
@@ -11,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where a position is born: every decoded point of every protocol comes through here. Points are judged by the
- * filters against the driver's newest fix, the accepted ones are reserved room in the history buffer (all of a
+ * Where a position is born: every decoded point of every protocol comes through here. Points are checked against
+ * what can be stored at all ({@link FixLimits}), then judged by the filters against the driver's newest fix, the accepted ones are reserved room in the history buffer (all of a
  * request's or none, so a 503 means "send it all again"), and the newest go to the live relay.
  */
 public final class Ingestor {
@@ -50,6 +51,11 @@ public final class Ingestor {
     for (RawFix raw : points) {
       if (raw.error() != null) {
         outcomes.add(Outcome.rejected("invalid", raw.error()));
+        continue;
+      }
+      FixLimits.Problem problem = FixLimits.check(raw);
+      if (problem != null) {
+        outcomes.add(Outcome.rejected(problem.reason(), problem.message()));
         continue;
       }
       Fix fix = raw.toFix(driverId, tenant, now);

@@ -20,13 +20,20 @@ class FiltersTest {
     return new Fix("d", "t", at, NOW, lat, lon, Double.NaN, Double.NaN, accuracy, Double.NaN, Double.NaN, true);
   }
 
+  private static Fix reading(double heading, double speed, double accuracy, double battery) {
+    return new Fix("d", "t", NOW, NOW, 48.851, 2.35, heading, speed, accuracy, Double.NaN, battery, true);
+  }
+
   @Test
   void each_filter_names_its_reason() {
     Fix last = fix(48.85, 2.35, NOW - 10_000, 5);
     assertThat(ALL.reject(fix(48.851, 2.35, NOW, 5), last, NOW)).isNull();
-    assertThat(ALL.reject(fix(90.5, 2.35, NOW, 5), last, NOW)).isEqualTo("invalid_coordinates");
-    assertThat(ALL.reject(fix(48, 180.01, NOW, 5), last, NOW)).isEqualTo("invalid_coordinates");
-    assertThat(ALL.reject(fix(Double.NaN, 2, NOW, 5), last, NOW)).isEqualTo("invalid_coordinates");
+    assertThat(ALL.reject(reading(361, 10, 5, 100), last, NOW)).isEqualTo("invalid_reading");
+    assertThat(ALL.reject(reading(90, -3, 5, 100), last, NOW)).isEqualTo("invalid_reading");
+    assertThat(ALL.reject(reading(90, 10, -1, 100), last, NOW)).isEqualTo("invalid_reading");
+    assertThat(ALL.reject(reading(90, 10, 5, 140), last, NOW)).isEqualTo("invalid_reading");
+    assertThat(ALL.reject(reading(90, 2_001, 5, 100), last, NOW)).isEqualTo("invalid_reading");
+    assertThat(NONE.reject(reading(361, -3, -1, 140), last, NOW)).as("storable, only implausible").isNull();
     assertThat(ALL.reject(fix(0, 0, NOW, 5), last, NOW)).isEqualTo("zero_coordinates");
     assertThat(ALL.reject(fix(48.85, 2.35, NOW - 10_000, 5), last, NOW)).isEqualTo("duplicate");
     assertThat(ALL.reject(fix(48.85, 2.35, NOW + 301_000, 5), last, NOW)).isEqualTo("future_timestamp");

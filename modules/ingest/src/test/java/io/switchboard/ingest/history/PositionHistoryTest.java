@@ -58,6 +58,29 @@ class PositionHistoryTest {
   }
 
   @Test
+  void rows_the_database_refuses_are_dropped_and_counted_and_every_other_point_is_written() throws Exception {
+    HistoryBuffer buffer = new HistoryBuffer(1_000);
+    HistoryWriter writer = new HistoryWriter(fx.vertx(), pool, buffer, 100, 20);
+    long now = System.currentTimeMillis();
+    List<Fix> points = new ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      points.add(fix("d" + (i % 5), now - i * 1000L, 52.5 + i * 0.001));
+    }
+    // A REAL cannot hold 1e-300 (underflow): a whole batch used to fail on it, and was retried forever.
+    points.set(17, new Fix("d2", "t", now - 17_000, now, 52.5, 13.4, Double.NaN, 1e-300, 5, Double.NaN, Double.NaN,
+        true));
+    points.set(180, new Fix("d0", "t", now - 180_000, now, 52.5, 13.4, Double.NaN, Double.NaN, 5, -1e-300, Double.NaN,
+        true));
+    assertThat(buffer.tryAdd(points)).isTrue();
+    fx.vertx().runOnContext(v -> writer.start());
+    io.switchboard.core.testing.Await.until("the buffer drained", Duration.ofSeconds(20), () -> buffer.held() == 0);
+    assertThat(count("SELECT count(*) FROM positions")).isEqualTo(248);
+    assertThat(writer.dropped()).isEqualTo(2);
+    assertThat(writer.written()).isEqualTo(248);
+    assertThat(writer.stalled()).isFalse();
+  }
+
+  @Test
   void partitions_are_prepared_ahead_and_dropped_past_retention() throws Exception {
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     assertThat(partitionExists(today)).isTrue();

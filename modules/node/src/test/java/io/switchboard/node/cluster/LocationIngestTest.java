@@ -144,6 +144,59 @@ class LocationIngestTest {
   }
 
   @Test
+  void values_the_database_cannot_store_are_refused_and_history_keeps_being_written() throws Exception {
+    String driver = driver();
+    String device = "dev-" + UUID.randomUUID().toString().substring(0, 8);
+    assertThat(api(0, dispatcher).post("/api/v1/devices", new JsonObject().put("deviceId", device)
+        .put("driverId", driver)).status()).isEqualTo(201);
+    ApiClient asDriver = api(0, fx.token(driver, "driver"));
+    Instant t = Instant.now().minusSeconds(120);
+    String path = "/api/v1/drivers/" + driver + "/location";
+    // Raw bodies: 1e400 is what a JSON parser turns into Infinity.
+    for (String reading : List.of("\"speed\": 1e300", "\"speed\": 1e-300", "\"altitude\": 1e400",
+        "\"accuracy\": -1e-300", "\"heading\": 1e39", "\"battery\": 1e-300")) {
+      String body = "{\"latitude\": 52.52, \"longitude\": 13.40, \"timestamp\": \"" + t + "\", " + reading + "}";
+      ApiClient.Response r = asDriver.post(path, body);
+      assertThat(r.status()).as(reading + " -> " + r.body()).isEqualTo(422);
+      assertThat(r.json().getString("error")).isEqualTo("invalid_reading");
+    }
+    ApiClient.Response pole = asDriver.post(path, fix(89.5, 13.4, t));
+    assertThat(pole.status()).as("beyond what Redis GEO indexes").isEqualTo(422);
+    assertThat(pole.json().getString("error")).isEqualTo("invalid_coordinates");
+    // OsmAnd answers 200 for a point it will not keep (a tracker would resend a refused one forever).
+    long s = t.getEpochSecond();
+    for (String q : List.of("speed=1e-300", "altitude=Infinity", "accuracy=1e300", "bearing=-1e39", "batt=1e400")) {
+      assertThat(osmand(0, "GET", "/?id=" + device + "&timestamp=" + (s + 1) + "&lat=52.52&lon=13.40&" + q, null,
+          null).statusCode()).as(q).isEqualTo(200);
+    }
+    assertThat(osmand(1, "POST", "/", "application/json", "{\"device_id\":\"" + device + "\",\"location\":"
+        + "{\"timestamp\":" + (s + 2) + ",\"coords\":{\"latitude\":52.52,\"longitude\":13.4,\"altitude\":1e-300}}}")
+        .statusCode()).isEqualTo(200);
+
+    // Every good point after them is taken and written.
+    for (int i = 0; i < 3; i++) {
+      ApiClient.Response good = asDriver.post(path, fix(52.52 + i * 0.0001, 13.40, t.plusSeconds(10 + i)));
+      assertThat(good.status()).as(good.body()).isEqualTo(202);
+    }
+    assertThat(osmand(1, "GET", "/?id=" + device + "&timestamp=" + (s + 20) + "&lat=52.5205&lon=13.40&speed=5", null,
+        null).statusCode()).isEqualTo(200);
+    Await.until("the 4 good points in the history, none of the bad ones", Duration.ofSeconds(10), () -> {
+      try {
+        return track(driver, "from=" + t.minusSeconds(1)).size() == 4;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    Thread.sleep(500);
+    assertThat(track(driver, "from=" + t.minusSeconds(1))).hasSize(4);
+    for (int node = 0; node < 2; node++) {
+      JsonObject ingest = cluster.node(node).health().getJsonObject("ingest");
+      assertThat(ingest.getBoolean("historyStalled")).isFalse();
+      assertThat(ingest.getInteger("buffered")).isZero();
+    }
+  }
+
+  @Test
   void filters_reject_bad_points_and_a_batch_answers_for_each_point() throws Exception {
     String driver = driver();
     ApiClient asDriver = api(1, fx.token(driver, "driver"));

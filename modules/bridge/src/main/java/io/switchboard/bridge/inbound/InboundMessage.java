@@ -39,6 +39,26 @@ public record InboundMessage(List<String> channels, String type, String data, St
     return of(o);
   }
 
+  /** The message as a service would send it: what a dead letter keeps when the original text is gone. */
+  public String toJson() {
+    JsonObject o = new JsonObject().put("channels", new JsonArray(new ArrayList<>(channels))).put("type", type)
+        .put("data", Json.decodeValue(data)).put("durable", durable);
+    if (idempotencyKey != null) {
+      o.put("idempotencyKey", idempotencyKey);
+    }
+    return o.encode();
+  }
+
+  /** A NUL is refused by PostgreSQL's text columns; no other control character belongs in a key either. */
+  private static boolean hasControlCharacter(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isISOControl(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static InboundMessage of(JsonObject o) {
     Set<String> channels = new LinkedHashSet<>();
     Object raw = o.getValue("channels");
@@ -64,8 +84,9 @@ public record InboundMessage(List<String> channels, String type, String data, St
     String key = null;
     Object k = o.getValue("idempotencyKey");
     if (k != null) {
-      if (!(k instanceof String s) || s.isBlank() || s.length() > 200) {
-        throw new BadMessage("'idempotencyKey' must be a string of 1-200 characters");
+      if (!(k instanceof String s) || s.isBlank() || s.length() > 200 || hasControlCharacter(s)) {
+        throw new BadMessage("'idempotencyKey' must be a string of 1-200 characters, none of them a control"
+            + " character");
       }
       key = s;
     }

@@ -7,6 +7,7 @@ import io.switchboard.core.event.NewEvent;
 import io.switchboard.core.log.OutboxWriter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -41,8 +42,43 @@ public final class InboundWriter {
     this.outbox = outbox;
   }
 
-  /** Writes the durable messages of {@code batch}; returns how many were new (not duplicates). */
-  public Future<Integer> writeDurable(List<Keyed> batch) {
+  /** A message PostgreSQL refused for its data, and why: it goes to the dead letters. */
+  public record Refused(Keyed message, String reason) {}
+
+  /** What a batch came to: how many events were new (not duplicates), and the messages PostgreSQL refused. */
+  public record Written(int count, List<Refused> refused) {}
+
+  /**
+   * Writes the durable messages of {@code batch}, in order. A batch PostgreSQL refuses for its data (SQLSTATE
+   * classes 22 and 23: a value it cannot store) is split in halves until each refused message is alone; those are
+   * handed back, every other message is written. Fails only when the database is away: then nothing is lost, and
+   * the caller retries the batch.
+   */
+  public Future<Written> writeDurable(List<Keyed> batch) {
+    return writeBatch(batch).map(n -> new Written(n, List.of())).recover(err -> {
+      if (!refusedForData(err)) {
+        return Future.failedFuture(err);
+      }
+      if (batch.size() == 1) {
+        return Future.succeededFuture(new Written(0, List.of(new Refused(batch.get(0),
+            "PostgreSQL refused the message: " + err.getMessage()))));
+      }
+      int half = batch.size() / 2;
+      return writeDurable(batch.subList(0, half)).compose(a -> writeDurable(batch.subList(half, batch.size()))
+          .map(b -> {
+            List<Refused> refused = new ArrayList<>(a.refused());
+            refused.addAll(b.refused());
+            return new Written(a.count() + b.count(), refused);
+          }));
+    });
+  }
+
+  private static boolean refusedForData(Throwable err) {
+    return err instanceof PgException pg && pg.getSqlState() != null
+        && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
+  }
+
+  private Future<Integer> writeBatch(List<Keyed> batch) {
     if (batch.isEmpty()) {
       return Future.succeededFuture(0);
     }

@@ -160,7 +160,11 @@ public final class PubSubInbound {
     durable.clear();
     transients.clear();
     writing = true;
-    writer.writeDurable(d).compose(n -> writer.sendTransient(t))
+    writer.writeDurable(d)
+        .compose(w -> {
+          w.refused().forEach(r -> deadLetters.send(r.reason(), "pubsub", r.message().message().toJson()));
+          return writer.sendTransient(t);
+        })
         .onSuccess(n -> {
           writing = false;
           if (!durable.isEmpty() || !transients.isEmpty()) {
@@ -176,9 +180,7 @@ public final class PubSubInbound {
             LOG.warn("Cannot write {} pub/sub message(s) ({}); retrying in 1 s", d.size(), err.getMessage());
           } else {
             d.forEach(k -> deadLetters.send("database unavailable: " + err.getMessage(), "pubsub",
-                new io.vertx.core.json.JsonObject().put("channels", k.message().channels())
-                    .put("type", k.message().type()).put("data", new io.vertx.core.json.JsonObject(k.message().data()))
-                    .put("idempotencyKey", k.message().idempotencyKey()).encode()));
+                k.message().toJson()));
           }
           vertx.setTimer(1_000, x -> flush());
         });

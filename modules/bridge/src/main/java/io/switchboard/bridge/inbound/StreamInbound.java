@@ -142,10 +142,15 @@ public final class StreamInbound {
     }
     return Future.all(dead)
         .compose(v -> writer.writeDurable(durable))
-        .compose(n -> {
-          written += n;
-          return writer.sendTransient(transients);
+        .compose(w -> {
+          written += w.count();
+          List<Future<Void>> refused = new ArrayList<>();
+          for (InboundWriter.Refused r : w.refused()) {
+            refused.add(deadLetters.send(r.reason(), r.message().key(), r.message().message().toJson()));
+          }
+          return Future.all(refused);
         })
+        .compose(v -> writer.sendTransient(transients))
         .compose(v -> {
           Request ack = Request.cmd(Command.XACK).arg(stream).arg(group);
           entries.forEach(e -> ack.arg(e.id()));
@@ -212,6 +217,13 @@ public final class StreamInbound {
     InboundMessage message() {
       if (fields.containsKey("payload")) {
         return InboundMessage.parse(fields.getString("payload"));
+      }
+      int size = 0;
+      for (var field : fields) {
+        size += field.getKey().length() + String.valueOf(field.getValue()).length();
+      }
+      if (size > InboundMessage.MAX_BYTES) {
+        throw new BadMessage("message larger than " + InboundMessage.MAX_BYTES + " bytes");
       }
       JsonObject o = new JsonObject();
       String channels = fields.getString("channels", fields.getString("channel"));

@@ -43,4 +43,22 @@ class InboundMessageTest {
     assertThatThrownBy(() -> InboundMessage.parse("{\"channels\":[\"a\"],\"type\":\"x\",\"data\":\""
         + "x".repeat(70_000) + "\"}")).hasMessageContaining("larger than");
   }
+
+  @Test
+  void a_key_with_characters_postgresql_refuses_or_that_nobody_could_log_is_a_bad_message() {
+    for (String key : new String[] {"a\\u0000b", "line\\nbreak", "bell\\u0007"}) {
+      assertThatThrownBy(() -> InboundMessage.parse("{\"channels\":[\"a\"],\"type\":\"x\",\"idempotencyKey\":\""
+          + key + "\"}")).as(key).isInstanceOf(BadMessage.class).hasMessageContaining("idempotencyKey");
+    }
+  }
+
+  @Test
+  void a_stream_entry_in_field_form_obeys_the_same_size_limit_as_a_json_one() {
+    io.vertx.core.json.JsonObject fields = new io.vertx.core.json.JsonObject().put("channels", "tenant:t:news")
+        .put("type", "news").put("data", "{\"text\":\"" + "x".repeat(70_000) + "\"}");
+    assertThatThrownBy(() -> new StreamInbound.Entry("1-0", fields).message()).isInstanceOf(BadMessage.class)
+        .hasMessageContaining("larger than");
+    fields.put("data", "{\"text\":\"short\"}");
+    assertThat(new StreamInbound.Entry("1-0", fields).message().type()).isEqualTo("news");
+  }
 }

@@ -87,6 +87,46 @@ class RedisBridgeTest {
   }
 
   @Test
+  void a_message_postgresql_would_refuse_is_a_dead_letter_and_never_holds_up_the_ones_after_it() throws Exception {
+    try (RedisServer redis = new RedisServer(false);
+         TestCluster cluster = TestCluster.start("bridge-poison", 1, env(redis))) {
+      awaitPubSub(cluster);
+      try (SseTestClient client = new SseTestClient(List.of(cluster.node(0).url()), "channel=tenant:t1:news",
+          cluster.dispatcherToken, null)) {
+        Await.until("connected", Duration.ofSeconds(5), () -> !client.frames.isEmpty());
+        // A NUL character in a key (a text column): PostgreSQL refuses the row, and with it the whole batch.
+        String poison = ",\"idempotencyKey\":\"bad\\u0000key\"";
+        redis.cli("PUBLISH", "switchboard:publish", message("tenant:t1:news", 1, ""));
+        redis.cli("PUBLISH", "switchboard:publish", message("tenant:t1:news", 2, poison));
+        redis.cli("PUBLISH", "switchboard:publish", message("tenant:t1:news", 3, ""));
+        // The same in the stream, in both of its forms, with a field-form entry over the size limit besides.
+        redis.cli("XADD", "switchboard:events:in", "*", "payload", message("tenant:t1:news", 4, ""));
+        redis.cli("XADD", "switchboard:events:in", "*", "payload", message("tenant:t1:news", 5, poison));
+        redis.cli("XADD", "switchboard:events:in", "*", "channels", "tenant:t1:news", "type", "news", "data",
+            "{\"n\":6}", "idempotencyKey", "tab\there");
+        redis.cli("XADD", "switchboard:events:in", "*", "channels", "tenant:t1:news", "type", "news", "data",
+            "{\"n\":7,\"pad\":\"" + "x".repeat(70_000) + "\"}");
+        redis.cli("XADD", "switchboard:events:in", "*", "channels", "tenant:t1:news", "type", "news", "data",
+            "{\"n\":8}");
+        Await.until("the good messages", Duration.ofSeconds(15), () -> ns(client).containsAll(List.of(1, 3, 4, 8)));
+        Thread.sleep(500);
+        assertThat(ns(client)).containsExactly(1, 3, 4, 8);
+        Await.until("nothing left pending", Duration.ofSeconds(10), () -> {
+          try {
+            return redis.cli("XPENDING", "switchboard:events:in", "switchboard").startsWith("0");
+          } catch (Exception e) {
+            return false;
+          }
+        });
+      }
+      String dead = redis.cli("XRANGE", "switchboard:dead-letter", "-", "+");
+      assertThat(dead.lines().filter(l -> l.equals("reason")).count()).as(dead).isEqualTo(4);
+      assertThat(dead).contains("idempotencyKey").contains("larger than");
+      assertThat(cluster.node(0).health().getJsonObject("bridge").getInteger("deadLetters")).isEqualTo(4);
+    }
+  }
+
+  @Test
   void a_stream_entry_read_by_a_node_killed_before_its_ack_is_claimed_by_another_and_logged_once()
       throws Exception {
     try (RedisServer redis = new RedisServer(false);

@@ -38,7 +38,8 @@ final class HttpFrontVerticle extends VerticleBase {
         .addOrigins(origins)
         .allowCredentials(true)
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
-        .allowedHeaders(Set.of("Authorization", "Content-Type", "Last-Event-ID", "If-Match", "Idempotency-Key"))
+        .allowedHeaders(Set.of("Authorization", "Content-Type", "Last-Event-ID", "If-Match", "Idempotency-Key",
+            "X-Requested-With"))
         .exposedHeaders(Set.of("ETag", "Idempotent-Replayed", "Retry-After"))
         .maxAgeSeconds(600);
   }
@@ -49,6 +50,7 @@ final class HttpFrontVerticle extends VerticleBase {
     if (!config.corsOrigins().isEmpty()) {
       router.route().handler(cors(config.corsOrigins()));
     }
+    router.route().handler(new CsrfGuard(config.corsOrigins()));
     contributors.forEach(c -> c.mount(router));
     router.route().failureHandler(JsonErrors::handle);
     router.errorHandler(404, JsonErrors::handle);

@@ -39,13 +39,19 @@ public final class JsonErrors {
     }
   }
 
-  /** Router failure handler: statuses set by vertx-web (404, 405, 413, ...) get the same JSON shape. */
+  /**
+   * Router failure handler: statuses set by vertx-web (404, 405, 413, a refused CORS origin's 403, ...) get the same
+   * JSON shape. A 4xx that vertx-web failed with an exception of its own is the client's doing, not a server error.
+   */
   public static void handle(RoutingContext ctx) {
-    if (ctx.failure() != null) {
-      send(ctx, ctx.failure());
+    Throwable failure = ctx.failure();
+    int status = ctx.statusCode();
+    boolean clientError = status >= 400 && status < 500;
+    if (failure != null && (!clientError || failure instanceof ApiError || failure instanceof AuthException
+        || failure instanceof DecodeException)) {
+      send(ctx, failure);
       return;
     }
-    int status = ctx.statusCode();
     String error = switch (status) {
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
@@ -59,6 +65,8 @@ public final class JsonErrors {
       case 404 -> "no such resource";
       case 405 -> "method not allowed on this resource";
       case 413 -> "request body too large";
+      case 403 -> "not allowed" + (failure != null && String.valueOf(failure.getMessage()).contains("CORS")
+          ? ": this browser origin is not one of SB_CORS_ORIGINS" : "");
       default -> "request failed";
     };
     send(ctx.response(), status, error, message);

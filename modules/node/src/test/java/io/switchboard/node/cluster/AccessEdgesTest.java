@@ -104,6 +104,52 @@ class AccessEdgesTest {
   }
 
   @Test
+  void a_refused_browser_origin_gets_a_403_json_error_not_a_server_error() throws Exception {
+    for (String path : List.of("/health/live", "/api/v1/realtime/stream?channel=tenant:t1:x", "/api/v1/events")) {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.node(0).url() + path))
+          .header("Origin", "https://evil.example").build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(403);
+      assertThat(new io.vertx.core.json.JsonObject(r.body()).getString("error")).isEqualTo("forbidden");
+      assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+    String log = java.nio.file.Files.readString(java.nio.file.Path.of("target", "cluster-logs", "access-edges",
+        "node-1.log"));
+    assertThat(log).doesNotContain("CORS Rejected").doesNotContain("Unexpected failure");
+  }
+
+  @Test
+  void a_change_authenticated_by_the_cookie_alone_must_prove_it_is_not_a_cross_site_form() throws Exception {
+    String token = TestCluster.token("csrf-service", "service", "t1");
+    String body = "{\"channels\":[\"tenant:t1:csrf\"],\"type\":\"t\",\"data\":{}}";
+    // What a form on another site makes a browser send: the cookie, a simple content type, nothing else.
+    HttpResponse<String> form = HTTP.send(post(body, "Cookie", "access_token=" + token, "Content-Type",
+        "text/plain"), HttpResponse.BodyHandlers.ofString());
+    assertThat(form.statusCode()).as(form.body()).isEqualTo(403);
+    assertThat(form.body()).contains("\"error\":\"csrf_refused\"");
+    // A page's own script can add a header a form cannot; an allowed origin is a CORS-checked app.
+    assertThat(HTTP.send(post(body, "Cookie", "access_token=" + token, "X-Requested-With", "fetch"),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+    assertThat(HTTP.send(post(body, "Cookie", "access_token=" + TestCluster.token("csrf-2", "service", "t1"),
+        "Origin", "https://shop.example"), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+    // A bearer token is not sent by browsers on their own: no proof needed.
+    assertThat(HTTP.send(post(body, "Authorization", "Bearer " + TestCluster.token("csrf-3", "service", "t1"),
+        "Cookie", "access_token=forged"), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+    // Reading with the cookie stays as it was: EventSource sends nothing else.
+    assertThat(firstBytes(HttpRequest.newBuilder(URI.create(cluster.node(0).url()
+        + "/api/v1/realtime/stream?channel=tenant:t1:csrf")).header("Cookie", "access_token=" + token)))
+        .contains("\"type\":\"connected\"");
+  }
+
+  private HttpRequest post(String body, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(cluster.node(0).url() + "/api/v1/events"))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return b.build();
+  }
+
+  @Test
   void a_token_that_publishes_too_fast_gets_429_with_retry_after() throws Exception {
     java.util.List<Integer> statuses = new java.util.ArrayList<>();
     HttpResponse<String> last = null;

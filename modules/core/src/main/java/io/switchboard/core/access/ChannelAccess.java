@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Pool;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Who may subscribe to, and who may publish on, which channel; docs/security.md has the table. Nothing crosses
@@ -55,6 +56,14 @@ public final class ChannelAccess {
   private Future<Void> require(Principal p, String channel, Mode mode) {
     return allowed(p, channel, mode).compose(ok -> ok ? Future.succeededFuture()
         : Future.failedFuture(AuthException.forbidden("not allowed on channel " + channel)));
+  }
+
+  /**
+   * The orders of {@code customer} among the stops of {@code run}: a customer following a run sees those stops
+   * only, never the other customers' addresses on it.
+   */
+  public Future<Set<String>> customerOrdersOnRun(String run, String customer) {
+    return owners.customerOrdersOnRun(run, customer);
   }
 
   /** Whether {@code p} may subscribe to {@code channel}. */

@@ -5,6 +5,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -86,6 +88,16 @@ final class Ownership {
     return exists("driver-customer:" + driver + ":" + customer, "SELECT 1 FROM runs r JOIN run_stops s"
         + " ON s.run_id = r.id JOIN orders o ON o.id = s.order_id WHERE r.driver_id = $1"
         + " AND r.status IN ('assigned', 'in_progress') AND o.customer_id = $2 LIMIT 1", Tuple.of(driver, customer));
+  }
+
+  /** The orders of this customer that are stops of this run (a run's stops are fixed when it is created). */
+  Future<Set<String>> customerOrdersOnRun(String run, String customer) {
+    return pool.preparedQuery("SELECT s.order_id FROM run_stops s JOIN orders o ON o.id = s.order_id"
+        + " WHERE s.run_id = $1 AND o.customer_id = $2").execute(Tuple.of(run, customer)).map(rows -> {
+          Set<String> ids = new HashSet<>();
+          rows.forEach(r -> ids.add(r.getString(0)));
+          return ids;
+        });
   }
 
   private Future<Boolean> exists(String key, String sql, Tuple args) {

@@ -3,10 +3,12 @@ package io.switchboard.core.auth;
 import java.util.List;
 
 /**
- * Who a verified token speaks for: its subject, role and tenant, and the channel patterns its optional
- * {@code channels} claim grants ({@code *} matches any run of characters, as in Mercure's subscribe claim).
+ * Who a verified token speaks for: its subject, role and tenant, the channel patterns its optional {@code channels}
+ * claim grants ({@code *} matches any run of characters, as in Mercure's subscribe claim), and until when it may be
+ * used ({@code validUntilMillis}: the token's {@code exp} plus the configured leeway; 0 when unknown), so that a
+ * stream it opened ends when the token would no longer be accepted.
  */
-public record Principal(String subject, String role, String tenant, List<String> channels) {
+public record Principal(String subject, String role, String tenant, List<String> channels, long validUntilMillis) {
 
   public static final String CUSTOMER = "customer";
   public static final String DRIVER = "driver";
@@ -15,7 +17,11 @@ public record Principal(String subject, String role, String tenant, List<String>
   public static final String SERVICE = "service";
 
   public Principal(String subject, String role, String tenant) {
-    this(subject, role, tenant, List.of());
+    this(subject, role, tenant, List.of(), 0);
+  }
+
+  public Principal(String subject, String role, String tenant, List<String> channels) {
+    this(subject, role, tenant, channels, 0);
   }
 
   public Principal {

@@ -11,7 +11,8 @@ import java.util.Base64;
 
 /**
  * Stream tickets: a client with a token asks for a ticket and opens its stream with {@code ?ticket=}, so a
- * long-lived token never sits in a URL (or in a proxy's access log). A ticket is valid once, for {@code SB_STREAM_TICKET_TTL} (30 s): it lives
+ * long-lived token never sits in a URL (or in a proxy's access log). The stream it opens lasts as long as the token
+ * that bought it would. A ticket is valid once, for {@code SB_STREAM_TICKET_TTL} (30 s): it lives
  * in a cluster-wide map with a time-to-live and is redeemed with an atomic remove, on whichever node the stream
  * lands.
  */
@@ -37,7 +38,8 @@ public final class StreamTickets {
     RANDOM.nextBytes(bytes);
     String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     JsonObject value = new JsonObject().put("sub", principal.subject()).put("role", principal.role())
-        .put("tenant", principal.tenant()).put("channels", new io.vertx.core.json.JsonArray(principal.channels()));
+        .put("tenant", principal.tenant()).put("channels", new io.vertx.core.json.JsonArray(principal.channels()))
+        .put("validUntil", principal.validUntilMillis());
     return map().compose(m -> m.put(ticket, value, validity.toMillis())).map(ticket);
   }
 
@@ -49,7 +51,7 @@ public final class StreamTickets {
     return map().compose(m -> m.remove(ticket)).compose(value -> value == null
         ? Future.failedFuture(AuthException.unauthorized("unknown, used or expired ticket"))
         : Future.succeededFuture(new Principal(value.getString("sub"), value.getString("role"),
-            value.getString("tenant"), value.getJsonArray("channels").getList())));
+            value.getString("tenant"), value.getJsonArray("channels").getList(), value.getLong("validUntil", 0L))));
   }
 
   private Future<AsyncMap<String, JsonObject>> map() {

@@ -152,9 +152,10 @@ public final class TokenVerifier {
               }
             });
           }
+          long validUntil = (claims.getLong("exp") + config.leeway().toSeconds()) * 1000;
           Principal principal = new Principal(claims.getString("sub"), claims.getString("role", "customer"),
-              claims.getString("tenant", ""), granted);
-          cache.put(token, principal, claims.getLong("exp") * 1000);
+              claims.getString("tenant", ""), granted, validUntil);
+          cache.put(token, principal, validUntil);
           return Future.succeededFuture(principal);
         });
   }

@@ -130,18 +130,7 @@ public final class ConfigLoader {
             string("SB_JWT_JWKS", ""),
             duration("SB_JWT_JWKS_REFRESH", "5m"),
             string("SB_JWT_AUDIENCE", "")),
-        new SwitchboardConfig.Sse(
-            duration("SB_SSE_HEARTBEAT", "30s"),
-            duration("SB_SSE_RETRY", "2s"),
-            integer("SB_SSE_MAX_BUFFER_BYTES", 256 * 1024),
-            duration("SB_SSE_FLUSH_WINDOW", "0ms"),
-            integer("SB_SSE_MAX_CHANNELS", 64),
-            integer("SB_SSE_REPLAY_PAGE_SIZE", 500),
-            duration("SB_STREAM_TICKET_TTL", "30s"),
-            integer("SB_MAX_STREAMS_PER_USER", 100),
-            duration("SB_STREAM_QUOTA_TTL", "15s"),
-            integer("SB_MAX_STREAMS_PER_IP", 1000),
-            list(string("SB_TRUSTED_PROXIES", "127.0.0.1"))),
+        sse(),
         new SwitchboardConfig.Feed(
             integer("SB_FEED_MEMORY_EVENTS", 10_000),
             duration("SB_FEED_GAP_CHECK_INTERVAL", "1s"),
@@ -199,6 +188,24 @@ public final class ConfigLoader {
             string("SB_DEV_SIGNIN_TENANT", "demo"),
             duration("SB_DEV_SIGNIN_TTL", "12h")),
         duration("SB_SHUTDOWN_GRACE", "5s"));
+  }
+
+  /** Built from named locals: two swapped durations of the same type would compile silently. */
+  private SwitchboardConfig.Sse sse() {
+    Duration heartbeat = duration("SB_SSE_HEARTBEAT", "30s");
+    Duration retry = duration("SB_SSE_RETRY", "2s");
+    int maxBufferBytes = integer("SB_SSE_MAX_BUFFER_BYTES", 256 * 1024);
+    Duration flushWindow = duration("SB_SSE_FLUSH_WINDOW", "0ms");
+    int maxChannels = integer("SB_SSE_MAX_CHANNELS", 64);
+    int replayPageSize = integer("SB_SSE_REPLAY_PAGE_SIZE", 500);
+    Duration ticketTtl = duration("SB_STREAM_TICKET_TTL", "30s");
+    int maxStreamsPerUser = integer("SB_MAX_STREAMS_PER_USER", 100);
+    Duration streamQuotaTtl = duration("SB_STREAM_QUOTA_TTL", "15s");
+    int maxStreamsPerIp = integer("SB_MAX_STREAMS_PER_IP", 1000);
+    List<String> trustedProxies = list(string("SB_TRUSTED_PROXIES", "127.0.0.1"));
+    Duration accessRecheck = duration("SB_STREAM_RECHECK_INTERVAL", "30s");
+    return new SwitchboardConfig.Sse(heartbeat, retry, maxBufferBytes, flushWindow, maxChannels, replayPageSize,
+        ticketTtl, maxStreamsPerUser, streamQuotaTtl, maxStreamsPerIp, trustedProxies, accessRecheck);
   }
 
   static Set<Role> roles(String spec) {

@@ -60,9 +60,13 @@ public record SwitchboardConfig(
     }
   }
 
+  /**
+   * {@code accessRecheck}: how often the streams of customers and drivers, whose access rests on a relation (their
+   * order, their run), are checked again; a stream whose relation ended is closed.
+   */
   public record Sse(Duration heartbeat, Duration retry, int maxBufferBytes, Duration flushWindow, int maxChannels,
                     int replayPageSize, Duration ticketTtl, int maxStreamsPerUser, Duration streamQuotaTtl,
-                    int maxStreamsPerIp, List<String> trustedProxies) {}
+                    int maxStreamsPerIp, List<String> trustedProxies, Duration accessRecheck) {}
 
   public record Feed(int memoryEvents, Duration gapCheckInterval, int backfillPageSize) {}
 

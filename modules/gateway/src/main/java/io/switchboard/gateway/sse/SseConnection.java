@@ -1,6 +1,9 @@
 package io.switchboard.gateway.sse;
 
+import io.switchboard.core.auth.Principal;
+import io.switchboard.gateway.access.Watched;
 import io.switchboard.gateway.feed.EncodedEvent;
+import io.switchboard.gateway.feed.EventView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,11 +19,13 @@ import java.util.List;
  * dispatch are written without flushing and flushed once by the endpoint, so they leave in one syscall. A client
  * whose unsent bytes pass the bound is cut off at once: it resumes from its last id when it reconnects.
  */
-final class SseConnection {
+final class SseConnection implements Watched {
 
   private static final Logger LOG = LoggerFactory.getLogger(SseConnection.class);
 
   private final RawChannel raw;
+  private final Principal principal;
+  private final EventView view;
   private final List<String> channels;
   private final int format;
   private final String owner;
@@ -34,8 +39,10 @@ final class SseConnection {
   private boolean closed;
   boolean dirty;
 
-  SseConnection(RawChannel raw, List<String> channels, int format, int maxBufferBytes, String owner,
-                String client) {
+  SseConnection(RawChannel raw, Principal principal, EventView view, List<String> channels, int format,
+                int maxBufferBytes, String owner, String client) {
+    this.principal = principal;
+    this.view = view;
     this.owner = owner;
     this.client = client;
     this.raw = raw;
@@ -54,8 +61,25 @@ final class SseConnection {
     return client;
   }
 
-  List<String> channels() {
+  @Override
+  public Principal principal() {
+    return principal;
+  }
+
+  @Override
+  public List<String> channels() {
     return channels;
+  }
+
+  /** The id of the last event written to this stream. */
+  long lastSent() {
+    return lastSent;
+  }
+
+  /** The chunk of {@code e} as this stream sees it (its view, its format); null when it shows nothing of it. */
+  ByteBuffer chunkOf(EncodedEvent e) {
+    EncodedEvent seen = view.apply(e);
+    return seen == null ? null : seen.chunk(format);
   }
 
   /** The family and naming of this stream's frames ({@link io.switchboard.core.dialect.Family#format}). */
@@ -63,7 +87,8 @@ final class SseConnection {
     return format;
   }
 
-  boolean isClosed() {
+  @Override
+  public boolean isClosed() {
     return closed;
   }
 
@@ -90,9 +115,9 @@ final class SseConnection {
     if (closed || e.seq() <= lastSent) {
       return null;
     }
-    ByteBuffer chunk = e.chunk(format);
+    ByteBuffer chunk = chunkOf(e);
     if (chunk == null) {
-      return null; // this family does not show the event
+      return null; // this family (or this stream's view) does not show the event
     }
     if (!live) {
       held.add(e);
@@ -182,7 +207,10 @@ final class SseConnection {
     for (EncodedEvent e : held) {
       if (e.seq() > lastSent) {
         lastSent = e.seq();
-        raw.write(e.chunk(format));
+        ByteBuffer chunk = chunkOf(e);
+        if (chunk != null) {
+          raw.write(chunk);
+        }
       }
     }
     held.clear();

@@ -13,7 +13,11 @@ import io.switchboard.core.event.Event;
 import io.switchboard.core.http.ApiError;
 import io.switchboard.core.http.JsonErrors;
 import io.switchboard.core.log.EventLogReader;
+import io.switchboard.gateway.access.AccessWatch;
+import io.switchboard.gateway.access.CustomerRunView;
+import io.switchboard.gateway.access.Watched;
 import io.switchboard.gateway.feed.EncodedEvent;
+import io.switchboard.gateway.feed.EventView;
 import io.switchboard.gateway.feed.FeedListener;
 import io.switchboard.gateway.feed.FrameEncoder;
 import io.switchboard.gateway.feed.ResumePlan;
@@ -69,6 +73,7 @@ public final class SseEndpoint implements FeedListener, LiveListener {
   private final List<SseConnection> touched = new ArrayList<>();
   private final String retryHint;
   private final ByteBuffer drainHint;
+  private final AccessWatch watch;
   private boolean draining;
   private long flushTimer = -1;
 
@@ -94,6 +99,7 @@ public final class SseEndpoint implements FeedListener, LiveListener {
     if (window > 0) {
       flushTimer = vertx.setPeriodic(window, t -> flushTouched());
     }
+    this.watch = new AccessWatch(vertx, context, access, config.sse().accessRecheck(), this::endAccess);
     feed.addListener(this);
     fleet.addListener(this);
   }
@@ -146,6 +152,8 @@ public final class SseEndpoint implements FeedListener, LiveListener {
     ctx.request().pause();
     String[] owner = new String[1];
     String[] tenant = new String[1];
+    Principal[] who = new Principal[1];
+    EventView[] view = new EventView[1];
     String client = perIp.clientOf(ctx.request());
     try {
       perIp.acquire(client);
@@ -160,11 +168,18 @@ public final class SseEndpoint implements FeedListener, LiveListener {
           checkChannels(channels);
           owner[0] = p == null ? null : p.tenant() + "/" + p.subject();
           tenant[0] = p == null ? null : p.tenant();
-          return access.checkSubscribe(p, channels).compose(v -> quota.acquire(owner[0])).map(channels);
+          who[0] = p;
+          return access.checkSubscribe(p, channels)
+              .compose(v -> CustomerRunView.of(access, p, channels))
+              .compose(v -> {
+                view[0] = v;
+                return quota.acquire(owner[0]);
+              })
+              .map(channels);
         })
         .onSuccess(channels -> {
           ctx.request().resume();
-          open(ctx, spec.family(), channels, lastEventId, format, owner[0], client, tenant[0]);
+          open(ctx, spec.family(), channels, lastEventId, format, who[0], view[0], owner[0], client, tenant[0]);
         })
         .onFailure(err -> {
           perIp.release(client);
@@ -174,7 +189,7 @@ public final class SseEndpoint implements FeedListener, LiveListener {
   }
 
   private void open(RoutingContext ctx, Family family, List<String> channels, Long lastEventId, int format,
-                    String owner, String client, String tenant) {
+                    Principal principal, EventView view, String owner, String client, String tenant) {
     HttpServerResponse response = ctx.response();
     if (response.closed()) {
       quota.release(owner);
@@ -191,7 +206,7 @@ public final class SseEndpoint implements FeedListener, LiveListener {
     raw.dropRequestDecoder();
     // Interned: thousands of idle streams share their channel names, user and address strings.
     List<String> names = channels.stream().map(String::intern).toList();
-    SseConnection conn = new SseConnection(raw, names, format, config.sse().maxBufferBytes(),
+    SseConnection conn = new SseConnection(raw, principal, view, names, format, config.sse().maxBufferBytes(),
         owner == null ? null : owner.intern(), client == null ? null : client.intern());
     // Register before planning the resume: the plan's head splits what is replayed from what arrives live.
     index.add(conn);
@@ -217,6 +232,7 @@ public final class SseEndpoint implements FeedListener, LiveListener {
           }
           start(conn, family, params, ar.result(), lastEventId, channels);
           startPositions(conn, channels, tenant);
+          watch.watch(conn);
         }));
   }
 
@@ -257,7 +273,7 @@ public final class SseEndpoint implements FeedListener, LiveListener {
     }
     List<ByteBuffer> out = new ArrayList<>(events.size());
     for (EncodedEvent e : events) {
-      ByteBuffer chunk = e.chunk(conn.format());
+      ByteBuffer chunk = conn.chunkOf(e);
       if (chunk != null) {
         out.add(chunk);
       }
@@ -449,6 +465,23 @@ public final class SseEndpoint implements FeedListener, LiveListener {
       }
     }
     cut.forEach(this::remove);
+  }
+
+  /**
+   * Ends a stream whose access ended ({@link AccessWatch}): an {@code access_ended} frame without an id (so the
+   * client's Last-Event-ID stays its last event) says why, then the stream closes. With a fresh token, the client
+   * resumes exactly; a relation that ended refuses it (403).
+   */
+  private void endAccess(Watched w, String reason) {
+    SseConnection conn = (SseConnection) w;
+    JsonObject json = new JsonObject().put("type", "access_ended").put("reason", reason)
+        .put("lastEventId", conn.lastSent())
+        .put("message", AccessWatch.TOKEN_EXPIRED.equals(reason)
+            ? "the token expired; reconnect with a fresh one and Last-Event-ID to resume"
+            : "access to these channels ended");
+    conn.end(FrameEncoder.control(-1, "access_ended", Family.namingOfFormat(conn.format()), json.encode()),
+        FrameEncoder.LAST_CHUNK);
+    remove(conn);
   }
 
   /** SIGTERM: refuse new streams and tell every client to reconnect at once (it lands on another node). */

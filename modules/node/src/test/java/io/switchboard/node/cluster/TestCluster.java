@@ -57,10 +57,15 @@ final class TestCluster implements AutoCloseable {
   }
 
   static String token(String subject, String role, String tenant, JsonObject extraClaims) {
+    return token(subject, role, tenant, extraClaims, Duration.ofHours(1));
+  }
+
+  /** A token that expires after {@code validFor}. */
+  static String token(String subject, String role, String tenant, JsonObject extraClaims, Duration validFor) {
     Vertx vertx = Vertx.vertx();
     try {
       return new TokenMinter(vertx, new SwitchboardConfig.Auth(SECRET, "", Duration.ofSeconds(30)))
-          .mint(subject, role, tenant, Duration.ofHours(1), extraClaims);
+          .mint(subject, role, tenant, validFor, extraClaims);
     } finally {
       Await.result(vertx.close());
     }

@@ -11,7 +11,9 @@ import io.switchboard.core.position.LatestPositions;
 import io.switchboard.gateway.sse.SseEndpoint;
 import io.switchboard.gateway.sse.StreamRoutes;
 import io.switchboard.gateway.quota.ConnectionsPerIp;
+import io.switchboard.gateway.quota.StreamLimits;
 import io.switchboard.gateway.quota.StreamQuota;
+import io.switchboard.core.limits.RateLimit;
 import io.switchboard.gateway.stats.StatsBoard;
 import io.switchboard.gateway.stats.SubscriberCounts;
 import io.vertx.core.Deployable;
@@ -37,8 +39,7 @@ public final class Gateway {
   private final TokenVerifier verifier;
   private final EventLogReader reader;
   private final ChannelAccess access;
-  private final StreamQuota quota;
-  private final ConnectionsPerIp perIp;
+  private final StreamLimits limits;
   private final SequencedFeed feed;
   private final LiveFleet fleet;
   private final List<SseEndpoint> endpoints = new CopyOnWriteArrayList<>();
@@ -50,9 +51,11 @@ public final class Gateway {
     this.verifier = verifier;
     this.reader = new EventLogReader(pool);
     this.access = access;
-    this.quota = new StreamQuota(vertx, config.nodeId(), config.sse().maxStreamsPerUser(),
-        config.sse().streamQuotaTtl(), new StatsBoard(vertx));
-    this.perIp = new ConnectionsPerIp(config.sse().maxStreamsPerIp(), config.sse().trustedProxies());
+    RateLimit opens = new RateLimit(config.sse().rates().openRate(), config.sse().rates().openBurst());
+    vertx.setPeriodic(60_000, t -> opens.forgetIdle());
+    this.limits = new StreamLimits(new StreamQuota(vertx, config.nodeId(), config.sse().maxStreamsPerUser(),
+        config.sse().streamQuotaTtl(), new StatsBoard(vertx)),
+        new ConnectionsPerIp(config.sse().maxStreamsPerIp(), config.sse().trustedProxies()), opens);
     this.feed = new SequencedFeed(vertx, reader, config.feed());
     this.fleet = new LiveFleet(vertx, new LatestPositions(vertx, config.redis(), config.ingest().staleAfter().toMillis()),
         config.ingest().liveInterval().toMillis(), config.ingest().staleAfter().toMillis());
@@ -75,7 +78,7 @@ public final class Gateway {
 
   public RouteContributor routes() {
     return router -> {
-      SseEndpoint endpoint = new SseEndpoint(vertx, feed, reader, verifier, config, counts, access, quota, perIp, fleet);
+      SseEndpoint endpoint = new SseEndpoint(vertx, feed, reader, verifier, config, counts, access, limits, fleet);
       endpoints.add(endpoint);
       StreamRoutes.mount(router, endpoint);
     };

@@ -20,7 +20,9 @@ import io.switchboard.ingest.history.HistoryWriter;
 import io.switchboard.ingest.history.PositionPartitions;
 import io.switchboard.ingest.json.LocationApi;
 import io.switchboard.ingest.live.LiveRelay;
+import io.switchboard.ingest.osmand.OsmAndGuard;
 import io.switchboard.ingest.osmand.OsmAndServer;
+import io.switchboard.core.http.ReadDeadlines;
 import io.switchboard.ingest.pipeline.Ingestor;
 import io.switchboard.ingest.pipeline.LastFixes;
 import io.vertx.core.Deployable;
@@ -128,7 +130,12 @@ public final class IngestRole {
     if (port <= 0) {
       return null;
     }
-    return () -> new OsmAndServer(config.http().host(), port, directory, ingestor);
+    SwitchboardConfig.Deadlines d = config.http().deadlines();
+    OsmAndGuard guard = new OsmAndGuard(config.ingest().osmandMaxConnections(),
+        config.ingest().osmandUnknownPerMinute(), new ReadDeadlines(d.head(), d.body(), d.keepAlive()),
+        config.sse().trustedProxies());
+    vertx.setPeriodic(60_000, t -> guard.forgetIdle());
+    return () -> new OsmAndServer(config.http().host(), port, directory, ingestor, guard);
   }
 
   /** Shutdown: waits (at most {@code grace}) until every accepted point is in PostgreSQL. */

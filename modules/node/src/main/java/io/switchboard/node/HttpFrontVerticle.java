@@ -2,6 +2,7 @@ package io.switchboard.node;
 
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.http.JsonErrors;
+import io.switchboard.core.http.ReadDeadlines;
 import io.switchboard.core.http.RouteContributor;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -72,6 +73,8 @@ final class HttpFrontVerticle extends VerticleBase {
         .setStrictThreadMode(true)
         .setTcpNoDelay(true)
         .setIdleTimeout(0));
-    return server.requestHandler(router).listen();
+    ReadDeadlines deadlines = new ReadDeadlines(config.deadlines().head(), config.deadlines().body(),
+        config.deadlines().keepAlive());
+    return server.connectionHandler(deadlines::watch).requestHandler(router).listen();
   }
 }

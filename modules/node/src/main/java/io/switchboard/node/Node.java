@@ -109,7 +109,8 @@ final class Node {
     }
     if (gateway != null || config.runs(Role.API)) {
       routes.add(new StatsApi(vertx, verifier));
-      routes.add(new TicketApi(vertx, verifier, config.sse().ticketTtl()));
+      routes.add(new TicketApi(vertx, verifier, config.sse().ticketTtl(), config.sse().rates().ticketRate(),
+          config.sse().rates().ticketBurst()));
     }
     if (config.console().enabled()) {
       routes.add(new ConsoleRoutes(config.console(), config.ingest().staleAfter(), DevSignIn.ifEnabled(vertx, config)));

@@ -9,6 +9,7 @@ import io.switchboard.core.http.ApiError;
 import io.switchboard.core.http.BoundedBody;
 import io.switchboard.core.http.JsonErrors;
 import io.switchboard.core.http.RouteContributor;
+import io.switchboard.core.limits.RateLimit;
 import io.switchboard.core.log.OutboxWriter;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
@@ -31,14 +32,14 @@ public final class PublishApi implements RouteContributor {
   private final Pool pool;
   private final TokenVerifier verifier;
   private final OutboxWriter outbox;
-  private final PublishRateLimit limit;
+  private final RateLimit limit;
   private final ChannelAccess access;
   private final int maxBodyBytes;
   private final BooleanSupplier logReady;
 
   public PublishApi(Pool pool, OutboxWriter outbox, TokenVerifier verifier, int maxBodyBytes,
                     BooleanSupplier logReady, int ratePerSecond, int burst, ChannelAccess access) {
-    this.limit = new PublishRateLimit(ratePerSecond, burst);
+    this.limit = new RateLimit(ratePerSecond, burst);
     this.access = access;
     this.pool = pool;
     this.outbox = outbox;

@@ -96,15 +96,7 @@ public final class ConfigLoader {
     return new SwitchboardConfig(
         string("SB_NODE_ID", "node-" + httpPort),
         roles(string("SB_ROLES", "all")),
-        new SwitchboardConfig.Http(
-            string("SB_HTTP_HOST", "0.0.0.0"),
-            httpPort,
-            integer("SB_EVENT_LOOPS", 2 * Runtime.getRuntime().availableProcessors()),
-            integer("SB_HTTP_MAX_BODY_BYTES", 65536),
-            corsOrigins(list(string("SB_CORS_ORIGINS", ""))),
-            integer("SB_PUBLISH_RATE", 1000),
-            integer("SB_PUBLISH_BURST", 2000),
-            bool("SB_NATIVE_TRANSPORT", true)),
+        http(httpPort),
         new SwitchboardConfig.Postgres(
             string("SB_PG_HOST", "127.0.0.1"),
             integer("SB_PG_PORT", 5432),
@@ -147,26 +139,7 @@ public final class ConfigLoader {
             string("SB_REDIS_URI", "redis://127.0.0.1:6379"),
             integer("SB_REDIS_POOL_SIZE", 8),
             string("SB_REDIS_KEY_PREFIX", "sb:")),
-        new SwitchboardConfig.Ingest(
-            integer("SB_OSMAND_PORT", 5055),
-            duration("SB_LIVE_INTERVAL", "1s"),
-            duration("SB_LIVE_PUBLISH_WINDOW", "5ms"),
-            duration("SB_HISTORY_FLUSH_INTERVAL", "250ms"),
-            integer("SB_HISTORY_BATCH_SIZE", 5_000),
-            integer("SB_INGEST_BUFFER_POINTS", 200_000),
-            integer("SB_MAX_BATCH_POINTS", 1_000),
-            new SwitchboardConfig.Filters(
-                bool("SB_FILTER_INVALID", true),
-                bool("SB_FILTER_ZERO", true),
-                bool("SB_FILTER_DUPLICATES", true),
-                duration("SB_FILTER_MAX_FUTURE", "5m"),
-                decimal("SB_FILTER_MAX_SPEED_KMH", 300),
-                decimal("SB_FILTER_MAX_ACCURACY_M", 500)),
-            duration("SB_POSITION_RETENTION", "7d"),
-            duration("SB_FLEET_STALE_AFTER", "10m"),
-            decimal("SB_ARRIVAL_RADIUS_M", 100),
-            duration("SB_ETA_INTERVAL", "30s"),
-            duration("SB_ACTIVE_RUNS_REFRESH", "2s")),
+        ingest(),
         new SwitchboardConfig.Bridge(
             list(string("SB_BRIDGE_CHANNELS", "switchboard:publish")),
             string("SB_BRIDGE_STREAM", "switchboard:events:in"),
@@ -190,6 +163,48 @@ public final class ConfigLoader {
         duration("SB_SHUTDOWN_GRACE", "5s"));
   }
 
+  private SwitchboardConfig.Http http(int port) {
+    String host = string("SB_HTTP_HOST", "0.0.0.0");
+    int eventLoops = integer("SB_EVENT_LOOPS", 2 * Runtime.getRuntime().availableProcessors());
+    int maxBodyBytes = integer("SB_HTTP_MAX_BODY_BYTES", 65536);
+    List<String> corsOrigins = corsOrigins(list(string("SB_CORS_ORIGINS", "")));
+    int publishRate = integer("SB_PUBLISH_RATE", 1000);
+    int publishBurst = integer("SB_PUBLISH_BURST", 2000);
+    boolean nativeTransport = bool("SB_NATIVE_TRANSPORT", true);
+    Duration headerTimeout = duration("SB_HTTP_HEADER_TIMEOUT", "10s");
+    Duration bodyTimeout = duration("SB_HTTP_BODY_TIMEOUT", "30s");
+    Duration keepAliveTimeout = duration("SB_HTTP_KEEPALIVE_TIMEOUT", "75s");
+    return new SwitchboardConfig.Http(host, port, eventLoops, maxBodyBytes, corsOrigins, publishRate, publishBurst,
+        nativeTransport, new SwitchboardConfig.Deadlines(headerTimeout, bodyTimeout, keepAliveTimeout));
+  }
+
+  private SwitchboardConfig.Ingest ingest() {
+    int osmandPort = integer("SB_OSMAND_PORT", 5055);
+    Duration liveInterval = duration("SB_LIVE_INTERVAL", "1s");
+    Duration livePublishWindow = duration("SB_LIVE_PUBLISH_WINDOW", "5ms");
+    Duration historyFlushInterval = duration("SB_HISTORY_FLUSH_INTERVAL", "250ms");
+    int historyBatchSize = integer("SB_HISTORY_BATCH_SIZE", 5_000);
+    int bufferPoints = integer("SB_INGEST_BUFFER_POINTS", 200_000);
+    int maxBatchPoints = integer("SB_MAX_BATCH_POINTS", 1_000);
+    SwitchboardConfig.Filters filters = new SwitchboardConfig.Filters(
+        bool("SB_FILTER_INVALID", true),
+        bool("SB_FILTER_ZERO", true),
+        bool("SB_FILTER_DUPLICATES", true),
+        duration("SB_FILTER_MAX_FUTURE", "5m"),
+        decimal("SB_FILTER_MAX_SPEED_KMH", 300),
+        decimal("SB_FILTER_MAX_ACCURACY_M", 500));
+    Duration positionRetention = duration("SB_POSITION_RETENTION", "7d");
+    Duration staleAfter = duration("SB_FLEET_STALE_AFTER", "10m");
+    double arrivalRadiusM = decimal("SB_ARRIVAL_RADIUS_M", 100);
+    Duration etaInterval = duration("SB_ETA_INTERVAL", "30s");
+    Duration activeRunsRefresh = duration("SB_ACTIVE_RUNS_REFRESH", "2s");
+    int osmandMaxConnections = integer("SB_OSMAND_MAX_CONNECTIONS", 10_000);
+    int osmandUnknownPerMinute = integer("SB_OSMAND_UNKNOWN_PER_MINUTE", 20);
+    return new SwitchboardConfig.Ingest(osmandPort, liveInterval, livePublishWindow, historyFlushInterval,
+        historyBatchSize, bufferPoints, maxBatchPoints, filters, positionRetention, staleAfter, arrivalRadiusM,
+        etaInterval, activeRunsRefresh, osmandMaxConnections, osmandUnknownPerMinute);
+  }
+
   /** Built from named locals: two swapped durations of the same type would compile silently. */
   private SwitchboardConfig.Sse sse() {
     Duration heartbeat = duration("SB_SSE_HEARTBEAT", "30s");
@@ -204,8 +219,14 @@ public final class ConfigLoader {
     int maxStreamsPerIp = integer("SB_MAX_STREAMS_PER_IP", 1000);
     List<String> trustedProxies = list(string("SB_TRUSTED_PROXIES", "127.0.0.1"));
     Duration accessRecheck = duration("SB_STREAM_RECHECK_INTERVAL", "30s");
+    int openRate = integer("SB_STREAM_OPEN_RATE", 10);
+    int openBurst = integer("SB_STREAM_OPEN_BURST", 50);
+    int ticketRate = integer("SB_TICKET_RATE", 5);
+    int ticketBurst = integer("SB_TICKET_BURST", 20);
+    int anonymousReplayRate = integer("SB_ANONYMOUS_REPLAY_RATE", 1_000);
     return new SwitchboardConfig.Sse(heartbeat, retry, maxBufferBytes, flushWindow, maxChannels, replayPageSize,
-        ticketTtl, maxStreamsPerUser, streamQuotaTtl, maxStreamsPerIp, trustedProxies, accessRecheck);
+        ticketTtl, maxStreamsPerUser, streamQuotaTtl, maxStreamsPerIp, trustedProxies, accessRecheck,
+        new SwitchboardConfig.StreamRates(openRate, openBurst, ticketRate, ticketBurst, anonymousReplayRate));
   }
 
   static Set<Role> roles(String spec) {

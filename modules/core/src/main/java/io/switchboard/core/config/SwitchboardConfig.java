@@ -32,7 +32,13 @@ public record SwitchboardConfig(
    * no limit; {@code nativeTransport}: Netty's epoll transport where available (Linux), else NIO.
    */
   public record Http(String host, int port, int eventLoops, int maxBodyBytes, List<String> corsOrigins,
-                     int publishRate, int publishBurst, boolean nativeTransport) {}
+                     int publishRate, int publishBurst, boolean nativeTransport, Deadlines deadlines) {}
+
+  /**
+   * How long a client may take to send what it sends, on the HTTP and OsmAnd ports: a request's head after the
+   * connection opened, its body after its head, the next request on a kept-alive connection. 0 turns one off.
+   */
+  public record Deadlines(Duration head, Duration body, Duration keepAlive) {}
 
   public record Postgres(String host, int port, String database, String user, String password, int poolSize,
                          Duration reconnectInterval) {
@@ -66,7 +72,15 @@ public record SwitchboardConfig(
    */
   public record Sse(Duration heartbeat, Duration retry, int maxBufferBytes, Duration flushWindow, int maxChannels,
                     int replayPageSize, Duration ticketTtl, int maxStreamsPerUser, Duration streamQuotaTtl,
-                    int maxStreamsPerIp, List<String> trustedProxies, Duration accessRecheck) {}
+                    int maxStreamsPerIp, List<String> trustedProxies, Duration accessRecheck,
+                    StreamRates rates) {}
+
+  /**
+   * Rates per client address and node ({@code openRate}/{@code openBurst}: stream opens), per token subject and node
+   * (tickets), and per anonymous stream ({@code anonymousReplayRate}: events a resume without a token is replayed per
+   * second). 0 turns one off.
+   */
+  public record StreamRates(int openRate, int openBurst, int ticketRate, int ticketBurst, int anonymousReplayRate) {}
 
   public record Feed(int memoryEvents, Duration gapCheckInterval, int backfillPageSize) {}
 
@@ -80,12 +94,15 @@ public record SwitchboardConfig(
   /**
    * GPS ingest. {@code liveInterval} is the conflation interval of the live streams; {@code livePublishWindow}
    * how long accepted fixes gather before going to the event bus; {@code bufferPoints} bounds the points accepted
-   * but not yet in PostgreSQL (beyond it posts get 503).
+   * but not yet in PostgreSQL (beyond it posts get 503); {@code osmandMaxConnections} bounds the OsmAnd port's open
+   * connections on a node; {@code osmandUnknownPerMinute} how many "unknown device" answers a client address gets
+   * per minute on a node (device keys are credentials: they must not be guessable by trying).
    */
   public record Ingest(int osmandPort, Duration liveInterval, Duration livePublishWindow,
                        Duration historyFlushInterval, int historyBatchSize, int bufferPoints, int maxBatchPoints,
                        Filters filters, Duration positionRetention, Duration staleAfter, double arrivalRadiusM,
-                       Duration etaInterval, Duration activeRunsRefresh) {}
+                       Duration etaInterval, Duration activeRunsRefresh, int osmandMaxConnections,
+                       int osmandUnknownPerMinute) {}
 
   /**
    * The Redis bridge. {@code channels}: pub/sub channels and patterns (with {@code *?[}) taken in;

@@ -1,19 +1,15 @@
 package io.switchboard.gateway.quota;
 
 import io.switchboard.core.http.ApiError;
+import io.switchboard.core.http.ClientAddress;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.SocketAddress;
 
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/**
- * Open streams per client address on this node. Behind the load balancer every connection comes from the
- * balancer, so for connections from a trusted proxy the client is the rightmost {@code X-Forwarded-For} hop that
- * is not itself a trusted proxy (the hops to its left are whatever the client claimed).
- */
+/** Open streams per client address on this node (the address as {@link ClientAddress} trusts it). */
 public final class ConnectionsPerIp {
 
   private final int max;
@@ -27,20 +23,7 @@ public final class ConnectionsPerIp {
 
   /** The client's address as this node trusts it. */
   public String clientOf(HttpServerRequest request) {
-    SocketAddress remote = request.remoteAddress();
-    String peer = remote == null ? "unknown" : remote.hostAddress();
-    String forwarded = request.getHeader("X-Forwarded-For");
-    if (forwarded == null || !trustedProxies.contains(peer)) {
-      return peer;
-    }
-    String[] hops = forwarded.split(",");
-    for (int i = hops.length - 1; i >= 0; i--) {
-      String hop = hops[i].trim();
-      if (!hop.isEmpty() && !trustedProxies.contains(hop)) {
-        return hop;
-      }
-    }
-    return peer;
+    return ClientAddress.of(request, trustedProxies);
   }
 
   /** Counts a stream of {@code client}, or throws 429 when it has its maximum open on this node. */

@@ -28,7 +28,9 @@ import io.switchboard.gateway.live.LiveListener;
 import io.switchboard.gateway.live.LiveTick;
 import io.switchboard.core.position.Fix;
 import io.switchboard.gateway.quota.ConnectionsPerIp;
+import io.switchboard.gateway.quota.StreamLimits;
 import io.switchboard.gateway.quota.StreamQuota;
+import io.switchboard.core.limits.RateLimit;
 import io.switchboard.gateway.stats.SubscriberCounts;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -69,6 +71,7 @@ public final class SseEndpoint implements FeedListener, LiveListener {
   private final ChannelAccess access;
   private final StreamQuota quota;
   private final ConnectionsPerIp perIp;
+  private final RateLimit opens;
   private final LiveFleet fleet;
   private final List<SseConnection> touched = new ArrayList<>();
   private final String retryHint;
@@ -78,12 +81,13 @@ public final class SseEndpoint implements FeedListener, LiveListener {
   private long flushTimer = -1;
 
   public SseEndpoint(Vertx vertx, SequencedFeed feed, EventLogReader reader, TokenVerifier verifier,
-                     SwitchboardConfig config, SubscriberCounts counts, ChannelAccess access, StreamQuota quota,
-                     ConnectionsPerIp perIp, LiveFleet fleet) {
+                     SwitchboardConfig config, SubscriberCounts counts, ChannelAccess access, StreamLimits limits,
+                     LiveFleet fleet) {
     this.vertx = vertx;
     this.fleet = fleet;
-    this.perIp = perIp;
-    this.quota = quota;
+    this.perIp = limits.perAddress();
+    this.quota = limits.perUser();
+    this.opens = limits.opensPerAddress();
     this.access = access;
     this.counts = counts;
     this.tickets = new StreamTickets(vertx, config.sse().ticketTtl());
@@ -131,6 +135,14 @@ public final class SseEndpoint implements FeedListener, LiveListener {
     }
     Long lastEventId;
     Naming naming;
+    String client = perIp.clientOf(ctx.request());
+    long wait = opens.take(client);
+    if (wait > 0) {
+      ctx.response().putHeader("Retry-After", String.valueOf(wait));
+      JsonErrors.send(ctx.response(), 429, "too_many_stream_opens", "this client address opens streams too fast;"
+          + " retry after " + wait + " s");
+      return;
+    }
     try {
       lastEventId = lastEventIdOf(ctx);
       naming = namingOf(ctx, spec.family());
@@ -154,7 +166,6 @@ public final class SseEndpoint implements FeedListener, LiveListener {
     String[] tenant = new String[1];
     Principal[] who = new Principal[1];
     EventView[] view = new EventView[1];
-    String client = perIp.clientOf(ctx.request());
     try {
       perIp.acquire(client);
     } catch (ApiError e) {
@@ -305,9 +316,25 @@ public final class SseEndpoint implements FeedListener, LiveListener {
             whenDrained(conn).onSuccess(x -> conn.goLive(head));
           } else {
             long next = events.get(events.size() - 1).seq();
-            whenDrained(conn).onSuccess(x -> replayFromLog(conn, next, head, channels));
+            whenDrained(conn).compose(x -> paced(conn, events.size()))
+                .onSuccess(x -> replayFromLog(conn, next, head, channels));
           }
         }));
+  }
+
+  /**
+   * A resume without a token (the shop's public stream) costs the node PostgreSQL reads that nobody answers for:
+   * its pages are spread so that it replays at most {@code SB_ANONYMOUS_REPLAY_RATE} events a second. Streams
+   * with a token are bounded by their user's stream quota instead.
+   */
+  private Future<Void> paced(SseConnection conn, int replayed) {
+    int rate = config.sse().rates().anonymousReplayRate();
+    if (conn.principal() != null || rate <= 0) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> p = Promise.promise();
+    vertx.setTimer(Math.max(1, replayed * 1000L / rate), t -> p.complete());
+    return p.future();
   }
 
   /** Completes when the connection's unsent bytes fell under the bound again (polled: replays are rare). */

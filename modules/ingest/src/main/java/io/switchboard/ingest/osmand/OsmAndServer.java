@@ -23,7 +23,8 @@ import java.nio.charset.StandardCharsets;
  * The OsmAnd port (default 5055), one instance per event loop. Answers as Traccar does, so trackers behave the
  * same: 200 with an empty body when the message was taken (filtered points included: a tracker would resend a
  * refused one forever), 400 for an unknown device in the query form and 404 in the JSON form, 400 for an
- * unreadable message, 503 with {@code Retry-After} when the position buffer is full.
+ * unreadable message, 503 with {@code Retry-After} when the position buffer is full; and, of our own, 429 for an
+ * address that tried too many unknown device keys ({@link OsmAndGuard}).
  */
 public final class OsmAndServer extends VerticleBase {
 
@@ -33,20 +34,24 @@ public final class OsmAndServer extends VerticleBase {
   private final String host;
   private final DriverDirectory directory;
   private final Ingestor ingestor;
+  private final OsmAndGuard guard;
   private HttpServer server;
 
-  public OsmAndServer(String host, int port, DriverDirectory directory, Ingestor ingestor) {
+  public OsmAndServer(String host, int port, DriverDirectory directory, Ingestor ingestor, OsmAndGuard guard) {
     this.host = host;
     this.port = port;
     this.directory = directory;
     this.ingestor = ingestor;
+    this.guard = guard;
   }
 
   @Override
   public Future<?> start() {
+    // HTTP/1.1 only, as trackers speak it. With h2c on, Vert.x waits for a connection's first bytes before it
+    // exists for us, and a silent connection would escape the connection cap and the read deadlines.
     server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setIdleTimeout(120)
-        .setCompressionSupported(false));
-    return server.requestHandler(this::handle).listen();
+        .setCompressionSupported(false).setHttp2ClearTextEnabled(false));
+    return server.connectionHandler(guard::admit).requestHandler(this::handle).listen();
   }
 
   @Override
@@ -106,9 +111,20 @@ public final class OsmAndServer extends VerticleBase {
       JsonErrors.send(request.response(), 400, "bad_request", message.error());
       return;
     }
+    // An address that used up its unknown-device answers gets 429 for every key, known or not: a different answer
+    // for a known key would let it go on guessing.
+    String client = guard.clientOf(request);
+    long wait = guard.probing(client);
+    if (wait > 0) {
+      request.response().putHeader("Retry-After", String.valueOf(wait));
+      JsonErrors.send(request.response(), 429, "too_many_unknown_devices", "too many unknown device keys from"
+          + " this address; retry after " + wait + " s");
+      return;
+    }
     directory.device(message.deviceKey())
         .onSuccess(found -> {
           if (found.isEmpty()) {
+            guard.unknownDevice(client);
             // Traccar's answers: 400 for an unknown device in the query form, 404 in the JSON form.
             JsonErrors.send(request.response(), json ? 404 : 400, "unknown_device",
                 "no device registered with key " + message.deviceKey());

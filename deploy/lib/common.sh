@@ -100,6 +100,27 @@ ensure_nginx() {
   command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || apt_install nginx
 }
 
+# True while process PID runs. Right after SIGKILL a process can linger as a zombie (state Z) until its parent
+# reaps it, and `kill -0` still succeeds on a zombie: so this reads the state from /proc instead.
+process_running() {
+  local pid="$1" stat state
+  [[ -n "$pid" && -r "/proc/$pid/stat" ]] || return 1
+  stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+  # The second field (the command) may contain spaces and parentheses: the state follows the last ')'.
+  state="${stat##*) }"
+  state="${state%% *}"
+  [[ "$state" != "Z" && "$state" != "X" && "$state" != "x" ]]
+}
+
+# Waits until process PID is gone (or a zombie), at most SECONDS seconds; false if it still runs then.
+wait_gone() {
+  local pid="$1" deadline=$((SECONDS + ${2:-10}))
+  while process_running "$pid"; do
+    (( SECONDS < deadline )) || return 1
+    sleep 0.05
+  done
+}
+
 # Builds when the node's jar (or the benchmark tool's) is missing or older than a source.
 ensure_built() {
   local jar="$SB_ROOT/modules/node/target/switchboard.jar"

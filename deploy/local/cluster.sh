@@ -7,7 +7,7 @@
 #   deploy/local/cluster.sh up [N]        build if needed, start PostgreSQL/Redis if needed, N nodes (default 3), nginx
 #   deploy/local/cluster.sh down          stop everything this script started
 #   deploy/local/cluster.sh status        one line per node: port, pid, up/down, ready
-#   deploy/local/cluster.sh kill PORT     SIGKILL the node on PORT
+#   deploy/local/cluster.sh kill PORT     SIGKILL the node on PORT; returns once the process is gone
 #   deploy/local/cluster.sh stop PORT     SIGTERM the node on PORT (graceful: clients are sent elsewhere)
 #   deploy/local/cluster.sh start PORT    start the node on PORT again
 #   deploy/local/cluster.sh token --sub S --role R [--tenant T] [--ttl 24h]   print a JWT for this cluster
@@ -25,7 +25,7 @@ FIRST_PORT=8081
 DB="${SB_LOCAL_DATABASE:-switchboard}"
 # A development key, known to anyone reading this file: never use it outside your machine.
 export SB_JWT_SECRET="${SB_JWT_SECRET:-switchboard-local-development-secret-do-not-deploy}"
-JAR="$SB_ROOT/modules/node/target/switchboard.jar"
+JAR="${SB_NODE_JAR:-$SB_ROOT/modules/node/target/switchboard.jar}"
 
 node_count() { cat "$STATE/size" 2>/dev/null || echo 3; }
 # The nodes of one machine share its cores: each gets cores/N event loops, at least one. More loops than cores
@@ -33,7 +33,8 @@ node_count() { cat "$STATE/size" 2>/dev/null || echo 3; }
 # with 1 each; docs/benchmarks.md).
 default_event_loops() { local l=$(( $(nproc) / $(node_count) )); echo $(( l < 1 ? 1 : l )); }
 pid_of() { cat "$STATE/pids/$1.pid" 2>/dev/null || true; }
-alive() { local pid; pid=$(pid_of "$1"); [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; }
+# A zombie (a node just SIGKILLed, not reaped yet) is not alive: 'start' right after 'kill' must start it again.
+alive() { process_running "$(pid_of "$1")"; }
 ready() { curl -fsS -m 2 "http://127.0.0.1:$1/health/ready" >/dev/null 2>&1; }
 
 members() {
@@ -129,7 +130,7 @@ nginx_bin() { command -v nginx || echo /usr/sbin/nginx; }
 
 start_lb() {
   write_nginx_conf
-  if [[ -f "$STATE/nginx/nginx.pid" ]] && kill -0 "$(cat "$STATE/nginx/nginx.pid")" 2>/dev/null; then
+  if [[ -f "$STATE/nginx/nginx.pid" ]] && process_running "$(cat "$STATE/nginx/nginx.pid")"; then
     "$(nginx_bin)" -p "$STATE/nginx" -c "$STATE/nginx/nginx.conf" -s reload
   else
     "$(nginx_bin)" -p "$STATE/nginx" -c "$STATE/nginx/nginx.conf"
@@ -182,7 +183,7 @@ INFO
 # The demo's drivers: each posts a position every 2 s through the load balancer, until 'down'.
 start_simulation() {
   (( DEMO_DRIVERS > 0 )) || return 0
-  if [[ -f "$STATE/pids/sim.pid" ]] && kill -0 "$(cat "$STATE/pids/sim.pid")" 2>/dev/null; then return 0; fi
+  if [[ -f "$STATE/pids/sim.pid" ]] && process_running "$(cat "$STATE/pids/sim.pid")"; then return 0; fi
   local token
   token=$("$JAVA_HOME/bin/java" -jar "$JAR" token --sub simulator --role service --tenant demo --ttl 720h 2>/dev/null)
   setsid nohup "$JAVA_HOME/bin/java" -Xmx256m -jar "$SB_ROOT/modules/loadgen/target/loadgen.jar" --target gps \
@@ -198,13 +199,12 @@ cmd_down() {
   for f in "$STATE"/pids/*.pid; do
     [[ -e "$f" ]] || continue
     port=$(basename "$f" .pid); pid=$(cat "$f")
-    if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; fi
+    if process_running "$pid"; then kill -TERM "$pid" 2>/dev/null || true; fi
   done
   for f in "$STATE"/pids/*.pid; do
     [[ -e "$f" ]] || continue
     pid=$(cat "$f")
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -KILL "$pid" 2>/dev/null || true
+    wait_gone "$pid" 10 || { kill -KILL "$pid" 2>/dev/null || true; wait_gone "$pid" 5 || true; }
     rm -f "$f"
   done
   if [[ -f "$STATE/nginx/nginx.pid" ]]; then
@@ -221,20 +221,23 @@ cmd_status() {
     if alive "$port"; then state="up"; if ready "$port"; then readiness="ready"; else readiness="not-ready"; fi; fi
     printf 'node %s pid %s %s %s\n' "$port" "${pid:--}" "$state" "$readiness"
   done
-  if [[ -f "$STATE/nginx/nginx.pid" ]] && kill -0 "$(cat "$STATE/nginx/nginx.pid")" 2>/dev/null; then
+  if [[ -f "$STATE/nginx/nginx.pid" ]] && process_running "$(cat "$STATE/nginx/nginx.pid")"; then
     printf 'lb   %s pid %s up\n' "$LB_PORT" "$(cat "$STATE/nginx/nginx.pid")"
   else
     printf 'lb   %s pid - down\n' "$LB_PORT"
   fi
-  if [[ -f "$STATE/pids/sim.pid" ]] && kill -0 "$(cat "$STATE/pids/sim.pid")" 2>/dev/null; then
+  if [[ -f "$STATE/pids/sim.pid" ]] && process_running "$(cat "$STATE/pids/sim.pid")"; then
     printf 'sim  %s drivers pid %s up\n' "$DEMO_DRIVERS" "$(cat "$STATE/pids/sim.pid")"
   fi
 }
 
 cmd_kill() {
-  local port="${1:?usage: kill PORT}"
+  local port="${1:?usage: kill PORT}" pid
   alive "$port" || die "no node runs on $port"
-  kill -KILL "$(pid_of "$port")"
+  pid=$(pid_of "$port")
+  kill -KILL "$pid"
+  # Returns once the process is gone, so that a 'start' right after it starts the node again.
+  wait_gone "$pid" 10 || die "node $port (pid $pid) still runs 10 s after SIGKILL"
   log "node $port killed (SIGKILL)"
 }
 

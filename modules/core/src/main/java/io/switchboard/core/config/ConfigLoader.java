@@ -33,7 +33,7 @@ public final class ConfigLoader {
    */
   private static final Set<String> SCRIPT_NAMES = Set.of("SB_CONFIG_FILE", "SB_ROOT", "SB_JAVA_OPTS", "SB_LB_PORT",
       "SB_LB_OSMAND_PORT", "SB_DEMO_DRIVERS", "SB_DEMO_RUNS", "SB_LOCAL_STATE", "SB_LOCAL_DATABASE",
-      "SB_FIRST_PORT", "SB_FIRST_CLUSTER_PORT", "SB_TEST_PG_HOST", "SB_TEST_PG_PORT", "SB_TEST_PG_USER");
+      "SB_FIRST_PORT", "SB_FIRST_CLUSTER_PORT", "SB_NODE_JAR", "SB_TEST_PG_HOST", "SB_TEST_PG_PORT", "SB_TEST_PG_USER");
   private static final String SCRIPT_PREFIX = "SB_BENCH_";
 
   private final Map<String, String> values;

@@ -219,8 +219,8 @@ public final class ConfigLoader {
     int maxStreamsPerIp = integer("SB_MAX_STREAMS_PER_IP", 1000);
     List<String> trustedProxies = list(string("SB_TRUSTED_PROXIES", "127.0.0.1"));
     Duration accessRecheck = duration("SB_STREAM_RECHECK_INTERVAL", "30s");
-    int openRate = integer("SB_STREAM_OPEN_RATE", 10);
-    int openBurst = integer("SB_STREAM_OPEN_BURST", 50);
+    int openRate = integer("SB_STREAM_OPEN_RATE", 50);
+    int openBurst = integer("SB_STREAM_OPEN_BURST", 500);
     int ticketRate = integer("SB_TICKET_RATE", 5);
     int ticketBurst = integer("SB_TICKET_BURST", 20);
     int anonymousReplayRate = integer("SB_ANONYMOUS_REPLAY_RATE", 1_000);

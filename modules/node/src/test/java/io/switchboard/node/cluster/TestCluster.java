@@ -118,6 +118,10 @@ final class TestCluster implements AutoCloseable {
       env.put("SB_BRIDGE_STREAM", redisPrefix() + "events:in");
       env.put("SB_BRIDGE_DEAD_LETTER", redisPrefix() + "dead-letter");
       env.put("SB_BRIDGE_OUT_PREFIX", redisPrefix() + "out:");
+      // Every client of a test comes from 127.0.0.1: the per-address and per-subject rates would stop a test that
+      // opens a hundred streams. The test of those limits sets them.
+      env.put("SB_STREAM_OPEN_RATE", "0");
+      env.put("SB_TICKET_RATE", "0");
       env.putAll(extraEnv);
       NodeProcess node = new NodeProcess("node-" + (i + 1), ports.get(i)[0], ports.get(i)[1], env, logs);
       nodes.add(node);

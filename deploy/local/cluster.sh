@@ -58,72 +58,27 @@ start_node() {
   log "node $port started (pid $!, log $LOGS/node-$port.log)"
 }
 
+# Renders deploy/nginx/switchboard.conf.template, the balancer configuration the cluster tests use too.
 write_nginx_conf() {
-  local n; n=$(node_count)
+  local n servers="" osmand="" conf
+  n=$(node_count)
   mkdir -p "$STATE/nginx/tmp" "$LOGS"
-  {
-    [[ $EUID -eq 0 ]] && echo "user root;"
-    cat <<CONF
-worker_processes 1;
-pid $STATE/nginx/nginx.pid;
-error_log $LOGS/nginx-error.log warn;
-events { worker_connections 16384; }
-http {
-  # The path without its query string: tokens and stream tickets in URLs (?access_token=, ?ticket=) never reach a log.
-  log_format redacted '\$remote_addr [\$time_local] "\$request_method \$uri" \$status \$body_bytes_sent \$request_time';
-  access_log $LOGS/nginx-access.log redacted;
-  client_body_temp_path $STATE/nginx/tmp/body;
-  proxy_temp_path $STATE/nginx/tmp/proxy;
-  fastcgi_temp_path $STATE/nginx/tmp/fastcgi;
-  uwsgi_temp_path $STATE/nginx/tmp/uwsgi;
-  scgi_temp_path $STATE/nginx/tmp/scgi;
-  upstream switchboard {
-    # Plain round-robin, no stickiness: any node serves any client.
-CONF
-    for i in $(seq 1 "$n"); do echo "    server 127.0.0.1:$((FIRST_PORT + i - 1)) max_fails=1 fail_timeout=2s;"; done
-    cat <<CONF
-    keepalive 32;
-  }
-  server {
-    listen 127.0.0.1:$LB_PORT;
-    client_max_body_size 1m;
-    location / {
-      proxy_pass http://switchboard;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$host;
-      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-      # SSE: never buffer, keep idle streams open (heartbeats every 30 s).
-      proxy_buffering off;
-      proxy_cache off;
-      proxy_read_timeout 1h;
-      proxy_send_timeout 1h;
-      # A stopped or draining node: try the next one.
-      proxy_next_upstream error timeout http_502 http_503;
-      proxy_next_upstream_tries 3;
-    }
-  }
-  # OsmAnd (Traccar Client and other trackers): plain HTTP too, round-robin over the nodes' OsmAnd ports.
-  upstream switchboard_osmand {
-CONF
-    for i in $(seq 1 "$n"); do echo "    server 127.0.0.1:$((OSMAND_LB_PORT + i)) max_fails=1 fail_timeout=2s;"; done
-    cat <<CONF
-    keepalive 32;
-  }
-  server {
-    listen 127.0.0.1:$OSMAND_LB_PORT;
-    client_max_body_size 256k;
-    location / {
-      proxy_pass http://switchboard_osmand;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_next_upstream error timeout http_502 http_503;
-      proxy_next_upstream_tries 3;
-    }
-  }
-}
-CONF
-  } > "$STATE/nginx/nginx.conf"
+  for i in $(seq 1 "$n"); do
+    servers+="    server 127.0.0.1:$((FIRST_PORT + i - 1)) max_fails=0;"$'\n'
+    osmand+="    server 127.0.0.1:$((OSMAND_LB_PORT + i)) max_fails=0;"$'\n'
+  done
+  local user=""
+  [[ $EUID -eq 0 ]] && user="user root;"
+  conf=$(<"$SB_ROOT/deploy/nginx/switchboard.conf.template")
+  # Quoted replacements: bash 5.2 would otherwise read '&' in them as the matched text.
+  conf=${conf//@@USER@@/"$user"}
+  conf=${conf//@@STATE@@/"$STATE/nginx"}
+  conf=${conf//@@LOGS@@/"$LOGS"}
+  conf=${conf//@@HTTP_PORT@@/"$LB_PORT"}
+  conf=${conf//@@OSMAND_PORT@@/"$OSMAND_LB_PORT"}
+  conf=${conf//@@HTTP_SERVERS@@/"${servers%$'\n'}"}
+  conf=${conf//@@OSMAND_SERVERS@@/"${osmand%$'\n'}"}
+  printf '%s\n' "$conf" > "$STATE/nginx/nginx.conf"
 }
 
 nginx_bin() { command -v nginx || echo /usr/sbin/nginx; }

@@ -11,7 +11,7 @@ const es = new EventSource(url, options);
 const out = (line) => process.stdout.write(JSON.stringify(line) + '\n');
 
 es.onopen = () => out({ kind: 'open' });
-es.onerror = () => out({ kind: 'error' });
+es.onerror = () => out({ kind: 'error', readyState: es.readyState });
 es.onmessage = (e) => out({ kind: 'event', via: 'message', lastEventId: e.lastEventId, data: JSON.parse(e.data) });
 for (const name of names) {
   es.addEventListener(name, (e) =>

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real nginx round-robin load balancer in front of a test cluster, configured as deploy/local/cluster.sh
- * configures it (no stickiness, no buffering). nginx comes from the OS packages; deploy/test.sh installs it.
+ * A real nginx round-robin load balancer in front of a test cluster, with the configuration the project ships
+ * (deploy/nginx/switchboard.conf.template, which deploy/local/cluster.sh renders too). nginx comes from the OS
+ * packages; deploy/test.sh installs it.
  */
 final class NginxBalancer implements AutoCloseable {
 
@@ -24,44 +25,27 @@ final class NginxBalancer implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  /** The configuration the project ships, deploy/nginx/switchboard.conf.template, rendered for these nodes. */
+  static final Path TEMPLATE = Path.of("..", "..", "deploy", "nginx", "switchboard.conf.template");
+
   static NginxBalancer start(String testName, List<NodeProcess> nodes) throws IOException {
     int port = TestCluster.freePort();
     Path dir = Path.of("target", "cluster-logs", testName, "nginx").toAbsolutePath();
     Files.createDirectories(dir.resolve("tmp"));
-    StringBuilder upstream = new StringBuilder();
+    StringBuilder http = new StringBuilder();
+    StringBuilder osmand = new StringBuilder();
     for (NodeProcess n : nodes) {
-      upstream.append("    server 127.0.0.1:").append(n.httpPort).append(" max_fails=1 fail_timeout=2s;\n");
+      http.append("    server 127.0.0.1:").append(n.httpPort).append(" max_fails=0;\n");
+      osmand.append("    server 127.0.0.1:").append(n.osmandPort()).append(" max_fails=0;\n");
     }
-    String user = "root".equals(System.getProperty("user.name")) ? "user root;\n" : "";
-    String conf = user + """
-        worker_processes 1;
-        pid %1$s/nginx.pid;
-        error_log %1$s/error.log warn;
-        events { worker_connections 4096; }
-        http {
-          access_log %1$s/access.log;
-          client_body_temp_path %1$s/tmp/body;
-          proxy_temp_path %1$s/tmp/proxy;
-          fastcgi_temp_path %1$s/tmp/fastcgi;
-          uwsgi_temp_path %1$s/tmp/uwsgi;
-          scgi_temp_path %1$s/tmp/scgi;
-          upstream switchboard {
-        %2$s    keepalive 16;
-          }
-          server {
-            listen 127.0.0.1:%3$d;
-            location / {
-              proxy_pass http://switchboard;
-              proxy_http_version 1.1;
-              proxy_set_header Connection "";
-              proxy_buffering off;
-              proxy_read_timeout 1h;
-              proxy_next_upstream error timeout http_502 http_503;
-              proxy_next_upstream_tries 3;
-            }
-          }
-        }
-        """.formatted(dir, upstream, port);
+    String conf = Files.readString(TEMPLATE)
+        .replace("@@USER@@", "root".equals(System.getProperty("user.name")) ? "user root;" : "")
+        .replace("@@STATE@@", dir.toString())
+        .replace("@@LOGS@@", dir.toString())
+        .replace("@@HTTP_PORT@@", String.valueOf(port))
+        .replace("@@OSMAND_PORT@@", String.valueOf(TestCluster.freePort()))
+        .replace("@@HTTP_SERVERS@@", http.toString().stripTrailing())
+        .replace("@@OSMAND_SERVERS@@", osmand.toString().stripTrailing());
     Files.writeString(dir.resolve("nginx.conf"), conf);
     String nginx = Files.isExecutable(Path.of("/usr/sbin/nginx")) ? "/usr/sbin/nginx" : "nginx";
     Process p = new ProcessBuilder(nginx, "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),

@@ -109,6 +109,14 @@ final class SeedClient implements AutoCloseable {
     return (int) lines.stream().filter(l -> "error".equals(l.getString("kind"))).count();
   }
 
+  /**
+   * The client gave up (readyState CLOSED after an error): what a spec-following EventSource does on any answer
+   * but 200 text/event-stream, such as a balancer's 502.
+   */
+  boolean closedForGood() {
+    return lines.stream().anyMatch(l -> "error".equals(l.getString("kind")) && l.getInteger("readyState", 0) == 2);
+  }
+
   @Override
   public void close() {
     process.destroy();

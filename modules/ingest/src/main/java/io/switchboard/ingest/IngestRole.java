@@ -23,6 +23,7 @@ import io.switchboard.ingest.live.LiveRelay;
 import io.switchboard.ingest.osmand.OsmAndGuard;
 import io.switchboard.ingest.osmand.OsmAndServer;
 import io.switchboard.core.http.ReadDeadlines;
+import io.switchboard.core.limits.RateLimit;
 import io.switchboard.ingest.pipeline.Ingestor;
 import io.switchboard.ingest.pipeline.LastFixes;
 import io.vertx.core.Deployable;
@@ -85,8 +86,16 @@ public final class IngestRole {
     Callers callers = new Callers(verifier, directory);
     return List.of(
         new LocationApi(callers, ingestor, config.ingest().maxBatchPoints(), maxBody),
-        new DevicesApi(pool, callers, directory, maxBody),
+        new DevicesApi(pool, callers, directory, maxBody, takenKeys()),
         new FleetApi(pool, callers, latest));
+  }
+
+  /** "Device key taken" answers per tenant: as many a minute as unknown keys per address on the OsmAnd port. */
+  private RateLimit takenKeys() {
+    int perMinute = config.ingest().osmandUnknownPerMinute();
+    RateLimit limit = new RateLimit(perMinute / 60.0, perMinute);
+    vertx.setPeriodic(60_000, t -> limit.forgetIdle());
+    return limit;
   }
 
   /** The history writer, live relay and arrival watcher, on one context. */

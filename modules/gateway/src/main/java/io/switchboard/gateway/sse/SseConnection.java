@@ -56,6 +56,23 @@ final class SseConnection implements Watched {
     return owner;
   }
 
+  /**
+   * The tenant this stream counts for: its token's, or, for an anonymous stream, that of the public channel it
+   * follows ({@code stock:{t}}).
+   */
+  String tenant() {
+    if (principal != null) {
+      return principal.tenant();
+    }
+    for (String c : channels) {
+      if (c.startsWith("stock:")) {
+        int end = c.indexOf(':', 6);
+        return end < 0 ? c.substring(6) : c.substring(6, end);
+      }
+    }
+    return "";
+  }
+
   /** The client address this stream counts against. */
   String client() {
     return client;

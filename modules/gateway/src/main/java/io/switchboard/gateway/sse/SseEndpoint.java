@@ -221,7 +221,7 @@ public final class SseEndpoint implements FeedListener, LiveListener {
         owner == null ? null : owner.intern(), client == null ? null : client.intern());
     // Register before planning the resume: the plan's head splits what is replayed from what arrives live.
     index.add(conn);
-    counts.opened(channels);
+    counts.opened(conn.tenant(), channels);
     response.closeHandler(v -> {
       conn.markClosed();
       remove(conn);
@@ -470,7 +470,7 @@ public final class SseEndpoint implements FeedListener, LiveListener {
 
   private void remove(SseConnection conn) {
     if (index.remove(conn)) {
-      counts.closed(conn.channels());
+      counts.closed(conn.tenant(), conn.channels());
       quota.release(conn.owner());
       perIp.release(conn.client());
     }

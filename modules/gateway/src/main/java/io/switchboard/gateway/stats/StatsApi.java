@@ -10,7 +10,10 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code GET /api/v1/realtime/stats}: the delivery seed's {@code getSubscriberCounts()}, cluster-wide. */
+/**
+ * {@code GET /api/v1/realtime/stats}: the delivery seed's {@code getSubscriberCounts()}, over the whole cluster, for
+ * the caller's tenant only.
+ */
 public final class StatsApi implements RouteContributor {
 
   public static final String PATH = "/api/v1/realtime/stats";
@@ -30,7 +33,7 @@ public final class StatsApi implements RouteContributor {
 
   private void stats(RoutingContext ctx) {
     verifier.verify(BearerTokens.of(ctx.request()))
-        .compose(p -> p.isStaff() ? board.clusterCounts()
+        .compose(p -> p.isStaff() && !p.tenant().isEmpty() ? board.clusterCounts(p.tenant())
             : Future.failedFuture(AuthException.forbidden("subscriber counts are for dispatchers, admins and services")))
         .onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.encode()))
         .onFailure(err -> JsonErrors.send(ctx, err));

@@ -73,28 +73,33 @@ public final class StatsBoard {
     return map().compose(AsyncMap::keys);
   }
 
-  public Future<JsonObject> clusterCounts() {
-    return map().compose(AsyncMap::entries).map(StatsBoard::sum);
+  /** The counts of one tenant's subscribers, summed over the live nodes, with each node's share. */
+  public Future<JsonObject> clusterCounts(String tenant) {
+    return map().compose(AsyncMap::entries).map(byNode -> sum(byNode, tenant));
   }
 
   private Future<AsyncMap<String, JsonObject>> map() {
     return vertx.sharedData().getAsyncMap(MAP);
   }
 
-  private static JsonObject sum(Map<String, JsonObject> byNode) {
+  private static JsonObject sum(Map<String, JsonObject> byNode, String tenant) {
     int orders = 0;
     int runs = 0;
     int drivers = 0;
     int total = 0;
-    List<JsonObject> nodes = new ArrayList<>(byNode.values());
-    nodes.sort(Comparator.comparing(n -> n.getString("node")));
-    for (JsonObject n : nodes) {
-      orders += n.getInteger("orders", 0);
-      runs += n.getInteger("runs", 0);
-      drivers += n.getInteger("drivers", 0);
-      total += n.getInteger("totalClients", 0);
+    List<JsonObject> reports = new ArrayList<>(byNode.values());
+    reports.sort(Comparator.comparing(n -> n.getString("node")));
+    JsonArray nodes = new JsonArray();
+    for (JsonObject report : reports) {
+      JsonObject t = report.getJsonObject("tenants", new JsonObject()).getJsonObject(tenant, new JsonObject());
+      orders += t.getInteger("orders", 0);
+      runs += t.getInteger("runs", 0);
+      drivers += t.getInteger("drivers", 0);
+      total += t.getInteger("totalClients", 0);
+      nodes.add(SubscriberCounts.of(t.getInteger("orders", 0), t.getInteger("runs", 0), t.getInteger("drivers", 0),
+          t.getInteger("totalClients", 0)).put("node", report.getString("node"))
+          .put("reportedAt", report.getString("reportedAt")));
     }
-    return new JsonObject().put("orders", orders).put("runs", runs).put("drivers", drivers)
-        .put("totalClients", total).put("nodes", new JsonArray(new ArrayList<>(nodes)));
+    return SubscriberCounts.of(orders, runs, drivers, total).put("nodes", nodes);
   }
 }

@@ -3,6 +3,7 @@ package io.switchboard.ingest.devices;
 import io.switchboard.core.http.ApiError;
 import io.switchboard.core.http.BoundedBody;
 import io.switchboard.core.http.RouteContributor;
+import io.switchboard.core.limits.RateLimit;
 import io.switchboard.ingest.http.Callers;
 import io.switchboard.ingest.http.Responses;
 import io.vertx.core.Future;
@@ -27,12 +28,18 @@ public final class DevicesApi implements RouteContributor {
   private final Callers callers;
   private final DriverDirectory directory;
   private final int maxBodyBytes;
+  private final RateLimit takenKeys;
 
-  public DevicesApi(Pool pool, Callers callers, DriverDirectory directory, int maxBodyBytes) {
+  /**
+   * {@code takenKeys}: "already registered" answers per tenant. Device keys are global (a tracker sends nothing
+   * else) and they are the OsmAnd port's credential: a tenant must not find another's keys by registering guesses.
+   */
+  public DevicesApi(Pool pool, Callers callers, DriverDirectory directory, int maxBodyBytes, RateLimit takenKeys) {
     this.pool = pool;
     this.callers = callers;
     this.directory = directory;
     this.maxBodyBytes = maxBodyBytes;
+    this.takenKeys = takenKeys;
   }
 
   @Override
@@ -52,6 +59,12 @@ public final class DevicesApi implements RouteContributor {
       }
       String deviceId = id(body.getValue("deviceId"), "deviceId");
       String driverId = id(body.getValue("driverId"), "driverId");
+      long wait = takenKeys.exhausted(p.tenant());
+      if (wait > 0) {
+        ctx.response().putHeader("Retry-After", String.valueOf(wait));
+        throw new ApiError(429, "too_many_taken_keys", "too many device keys that were taken already; retry after "
+            + wait + " s");
+      }
       return pool.preparedQuery("INSERT INTO devices (device_key, tenant_id, driver_id)"
               + " SELECT $1, tenant_id, id FROM drivers WHERE id = $2 AND tenant_id = $3"
               + " ON CONFLICT (device_key) DO NOTHING RETURNING device_key")
@@ -73,6 +86,7 @@ public final class DevicesApi implements RouteContributor {
                     throw new ApiError(422, "unknown_reference", "no driver " + driverId + " in your tenant");
                   }
                   if (!driverId.equals(r.getString(0)) || !p.tenant().equals(r.getString(1))) {
+                    takenKeys.take(p.tenant());
                     throw new ApiError(409, "conflict", "device " + deviceId + " is registered to another driver");
                   }
                   return 200; // the same registration again

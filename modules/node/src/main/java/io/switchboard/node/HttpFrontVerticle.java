@@ -2,6 +2,7 @@ package io.switchboard.node;
 
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.http.JsonErrors;
+import io.switchboard.core.http.MalformedRequests;
 import io.switchboard.core.http.ReadDeadlines;
 import io.switchboard.core.http.RouteContributor;
 import io.vertx.core.Future;
@@ -72,9 +73,12 @@ final class HttpFrontVerticle extends VerticleBase {
         // 4.4 KB of heap per idle SSE connection.
         .setStrictThreadMode(true)
         .setTcpNoDelay(true)
+        // A stream may name 64 channels of up to 200 characters in its URL (?channel=..&channel=..).
+        .setMaxInitialLineLength(16 * 1024)
         .setIdleTimeout(0));
     ReadDeadlines deadlines = new ReadDeadlines(config.deadlines().head(), config.deadlines().body(),
         config.deadlines().keepAlive());
-    return server.connectionHandler(deadlines::watch).requestHandler(router).listen();
+    return server.connectionHandler(deadlines::watch).invalidRequestHandler(MalformedRequests.INSTANCE)
+        .requestHandler(router).listen();
   }
 }

@@ -1,5 +1,7 @@
 package io.switchboard.api.http;
 
+import io.switchboard.core.http.PgErrors;
+
 import io.switchboard.core.auth.BearerTokens;
 import io.switchboard.core.auth.Principal;
 import io.switchboard.core.auth.TokenVerifier;

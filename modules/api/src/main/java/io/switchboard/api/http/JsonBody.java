@@ -82,6 +82,9 @@ public final class JsonBody {
     if (s.length() > maxLength) {
       throw invalid(key + " must be at most " + maxLength + " characters");
     }
+    if (s.indexOf('\u0000') >= 0) {
+      throw invalid(key + " must not contain a NUL character"); // no PostgreSQL text can hold one
+    }
     return s;
   }
 
@@ -140,7 +143,7 @@ public final class JsonBody {
   /** Money: at most two decimals, not negative. */
   public BigDecimal money(String key) {
     Object v = json.getValue(key);
-    if (!(v instanceof Number n)) {
+    if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
       throw invalid(key + " must be a number");
     }
     BigDecimal d = new BigDecimal(n.toString());

@@ -103,6 +103,9 @@ public final class DevicesApi implements RouteContributor {
   private void list(RoutingContext ctx) {
     callers.tenantStaff(ctx, "devices are managed by staff of a tenant").compose(p -> {
       String driver = ctx.request().getParam("driverId");
+      if (driver != null && !Callers.DRIVER_ID.matcher(driver).matches()) {
+        throw ApiError.badRequest("driverId must be 1-100 characters of letters, digits and _-.@");
+      }
       return pool.preparedQuery("SELECT device_key, driver_id, created_at::text FROM devices WHERE tenant_id = $1"
               + " AND ($2::text IS NULL OR driver_id = $2) ORDER BY device_key LIMIT 10000")
           .execute(Tuple.of(p.tenant(), driver))

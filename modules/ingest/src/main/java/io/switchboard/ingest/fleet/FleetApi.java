@@ -5,6 +5,7 @@ import io.switchboard.core.http.ApiError;
 import io.switchboard.core.http.RouteContributor;
 import io.switchboard.core.position.Fix;
 import io.switchboard.core.position.LatestPositions;
+import io.switchboard.ingest.fix.FixLimits;
 import io.switchboard.ingest.fix.FixTime;
 import io.switchboard.ingest.http.Callers;
 import io.switchboard.ingest.http.Responses;
@@ -162,11 +163,16 @@ public final class FleetApi implements RouteContributor {
     if (raw == null || raw.isBlank()) {
       return def;
     }
+    long t;
     try {
-      return FixTime.parse(raw);
+      t = FixTime.parse(raw);
     } catch (IllegalArgumentException e) {
       throw ApiError.badRequest(name + ": " + e.getMessage());
     }
+    if (t > FixLimits.MAX_TIME_MILLIS) {
+      throw ApiError.badRequest(name + " must be before the year 10000");
+    }
+    return t;
   }
 
   /** Redis down: the fleet's latest positions are unavailable for now, which is not the client's fault. */

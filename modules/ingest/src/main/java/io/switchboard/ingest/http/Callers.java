@@ -17,6 +17,9 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class Callers {
 
+  /** Driver ids travel in channel names (docs/api.md); nothing else can be one. */
+  public static final java.util.regex.Pattern DRIVER_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_\\-.@]{1,100}");
+
   private final TokenVerifier verifier;
   private final DriverDirectory directory;
 
@@ -37,6 +40,9 @@ public final class Callers {
 
   /** The driver the caller may act for: itself, or one of its tenant's drivers for staff. */
   public Future<DriverRef> driver(RoutingContext ctx, String driverId, String refusal) {
+    if (driverId == null || !DRIVER_ID.matcher(driverId).matches()) {
+      return Future.failedFuture(ApiError.badRequest("driverId must be 1-100 characters of letters, digits and _-.@"));
+    }
     return verifier.verify(BearerTokens.of(ctx.request())).compose(p -> {
       boolean self = p.is(Principal.DRIVER) && driverId.equals(p.subject());
       if (!self && !p.isStaff()) {

@@ -2,6 +2,7 @@ package io.switchboard.ingest.http;
 
 import io.switchboard.core.http.ApiError;
 import io.switchboard.core.http.JsonErrors;
+import io.switchboard.core.http.PgErrors;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
@@ -29,7 +30,7 @@ public final class Responses {
       JsonErrors.send(ctx.response(), 503, "unavailable", "the database is unreachable; retry shortly");
       return;
     }
-    JsonErrors.send(ctx, err);
+    JsonErrors.send(ctx, PgErrors.translate(err));
   }
 
   private static boolean unreachable(Throwable err) {

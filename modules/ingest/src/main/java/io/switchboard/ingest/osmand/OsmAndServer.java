@@ -3,6 +3,7 @@ package io.switchboard.ingest.osmand;
 import io.switchboard.core.http.ApiError;
 import io.switchboard.core.http.BoundedBody;
 import io.switchboard.core.http.JsonErrors;
+import io.switchboard.core.http.MalformedRequests;
 import io.switchboard.ingest.devices.DriverDirectory;
 import io.switchboard.ingest.pipeline.Ingestor;
 import io.vertx.core.Future;
@@ -17,6 +18,8 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URLDecoder;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -29,6 +32,8 @@ import java.nio.charset.StandardCharsets;
 public final class OsmAndServer extends VerticleBase {
 
   private static final int MAX_BODY_BYTES = 256 * 1024;
+  /** What {@code POST /api/v1/devices} accepts as a device key. */
+  private static final Pattern DEVICE_KEY = Pattern.compile("[A-Za-z0-9_\\-.:@]{1,100}");
 
   private final int port;
   private final String host;
@@ -51,7 +56,8 @@ public final class OsmAndServer extends VerticleBase {
     // exists for us, and a silent connection would escape the connection cap and the read deadlines.
     server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setIdleTimeout(120)
         .setCompressionSupported(false).setHttp2ClearTextEnabled(false));
-    return server.connectionHandler(guard::admit).requestHandler(this::handle).listen();
+    return server.connectionHandler(guard::admit).invalidRequestHandler(MalformedRequests.INSTANCE)
+        .requestHandler(this::handle).listen();
   }
 
   @Override
@@ -121,7 +127,10 @@ public final class OsmAndServer extends VerticleBase {
           + " this address; retry after " + wait + " s");
       return;
     }
-    directory.device(message.deviceKey())
+    // A key that could never have been registered is unknown without asking the database.
+    Future<Optional<DriverDirectory.DriverRef>> lookup = DEVICE_KEY.matcher(message.deviceKey()).matches()
+        ? directory.device(message.deviceKey()) : Future.succeededFuture(Optional.empty());
+    lookup
         .onSuccess(found -> {
           if (found.isEmpty()) {
             guard.unknownDevice(client);

@@ -1,6 +1,5 @@
-package io.switchboard.api.http;
+package io.switchboard.core.http;
 
-import io.switchboard.core.http.ApiError;
 import io.vertx.pgclient.PgException;
 
 /**
@@ -19,6 +18,9 @@ public final class PgErrors {
         case "23514" -> new ApiError(409, "constraint_violated", "the change would break a rule of the data: "
             + pg.getConstraint());
         case "22P02", "22003", "22001" -> ApiError.badRequest("a value is out of range or malformed");
+        // Any other data exception (a NUL in a text, a time out of range) is the request's value too.
+        case String state when state.startsWith("22") -> ApiError.badRequest("a value cannot be stored: "
+            + pg.getErrorMessage());
         case "40001", "40P01" -> ApiError.unavailable("the change collided with another one; retry");
         default -> ApiError.unavailable("the database refused the change; retry shortly");
       };

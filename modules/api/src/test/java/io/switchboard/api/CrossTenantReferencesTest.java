@@ -134,4 +134,21 @@ class CrossTenantReferencesTest {
     assertThat(again.raw().headers().firstValue("Idempotent-Replayed")).hasValue("true");
     assertThat(again.json().getString("id")).isEqualTo(b.json().getString("id"));
   }
+
+  @Test
+  void the_token_names_the_tenant_so_a_body_need_not_and_may_not_name_another() {
+    for (String kind : new String[] {"customers", "shops", "drivers"}) {
+      Answer own = api.post(adminA, "/api/v1/" + kind, new JsonObject().put("name", "N"));
+      assertThat(own.status()).as(kind + " " + own.raw().body()).isEqualTo(201);
+      assertThat(own.json().getString("tenantId")).isEqualTo("A");
+      assertThat(api.post(adminA, "/api/v1/" + kind, new JsonObject().put("name", "N").put("tenantId", "A")).status())
+          .isEqualTo(201);
+      assertThat(api.post(adminA, "/api/v1/" + kind, new JsonObject().put("name", "N").put("tenantId", "B")).status())
+          .isEqualTo(403);
+    }
+    Answer run = api.post(adminA, "/api/v1/runs", new JsonObject().put("stops", new JsonArray().add(new JsonObject()
+        .put("orderId", "orderA").put("address", "a").put("lat", 1).put("lon", 1))));
+    assertThat(run.status()).as(run.raw().body()).isEqualTo(201);
+    assertThat(run.json().getString("tenantId")).isEqualTo("A");
+  }
 }

@@ -76,10 +76,10 @@ public final class CatalogApi implements RouteContributor {
     runner.change(ctx, change -> {
       Access.manager(change.principal());
       JsonBody body = JsonBody.of(ctx);
-      Access.tenant(change.principal(), body.id("tenantId"));
+      String tenant = Access.tenantOf(change.principal(), body);
       return insert(change.conn(), "INSERT INTO customers (id, tenant_id, email, name) VALUES ($1, $2, $3, $4)"
               + " RETURNING json_build_object('id', id, 'tenantId', tenant_id, 'email', email, 'name', name)::text",
-          Tuple.of(idOf(body), body.id("tenantId"), body.optionalString("email", 320), body.optionalString("name", 200)));
+          Tuple.of(idOf(body), tenant, body.optionalString("email", 320), body.optionalString("name", 200)));
     });
   }
 
@@ -87,10 +87,10 @@ public final class CatalogApi implements RouteContributor {
     runner.change(ctx, change -> {
       Access.manager(change.principal());
       JsonBody body = JsonBody.of(ctx);
-      Access.tenant(change.principal(), body.id("tenantId"));
+      String tenant = Access.tenantOf(change.principal(), body);
       return insert(change.conn(), "INSERT INTO shops (id, tenant_id, name) VALUES ($1, $2, $3)"
               + " RETURNING json_build_object('id', id, 'tenantId', tenant_id, 'name', name)::text",
-          Tuple.of(idOf(body), body.id("tenantId"), body.string("name", 200)));
+          Tuple.of(idOf(body), tenant, body.string("name", 200)));
     });
   }
 
@@ -126,10 +126,10 @@ public final class CatalogApi implements RouteContributor {
     runner.change(ctx, change -> {
       Access.manager(change.principal());
       JsonBody body = JsonBody.of(ctx);
-      Access.tenant(change.principal(), body.id("tenantId"));
+      String tenant = Access.tenantOf(change.principal(), body);
       return insert(change.conn(), "INSERT INTO drivers (id, tenant_id, name) VALUES ($1, $2, $3)"
               + " RETURNING json_build_object('id', id, 'tenantId', tenant_id, 'name', name)::text",
-          Tuple.of(idOf(body), body.id("tenantId"), body.string("name", 200)));
+          Tuple.of(idOf(body), tenant, body.string("name", 200)));
     });
   }
 

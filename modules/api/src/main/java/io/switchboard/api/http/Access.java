@@ -31,4 +31,12 @@ public final class Access {
       throw AuthException.forbidden("not allowed in tenant " + tenant);
     }
   }
+
+  /** The tenant a created resource belongs to: the token's; a body may name it too, and then it must be that one. */
+  public static String tenantOf(Principal p, JsonBody body) {
+    String named = body.optionalId("tenantId");
+    String tenant = named != null ? named : p.tenant();
+    tenant(p, tenant);
+    return tenant;
+  }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.api.runs;
 
+import io.switchboard.api.http.Access;
 import io.switchboard.api.http.ChangeRunner;
 import io.switchboard.api.http.IfMatch;
 import io.switchboard.api.http.JsonBody;
@@ -69,7 +70,7 @@ public final class RunsApi implements RouteContributor {
             stop.number("lat", -90, 90), stop.number("lon", -180, 180)));
       }
       String id = body.optionalId("id");
-      return book.create(change, id != null ? id : UUID.randomUUID().toString(), body.id("tenantId"),
+      return book.create(change, id != null ? id : UUID.randomUUID().toString(), Access.tenantOf(change.principal(), body),
               body.optionalString("name", 200), body.optionalId("driverId"), stops)
           .map(run -> new Reply(201, run, run.getInteger("version")));
     });

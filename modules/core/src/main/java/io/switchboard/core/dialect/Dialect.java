@@ -15,7 +15,8 @@ public interface Dialect {
   /**
    * The first frame's JSON. {@code params} are the stream's path parameters (e.g. {@code orderId});
    * {@code base} is the generic stream's ({@code type}, {@code channels}, {@code lastEventId}). By default:
-   * {@code {"type":"connected", <path parameters>, "timestamp", "lastEventId"}}.
+   * {@code {"type":"connected", <path parameters>, "timestamp", "lastEventId"}}. Null: the family's pages could not
+   * read one; the stream then starts with a frame holding only its {@code id}.
    */
   default JsonObject connected(Map<String, String> params, JsonObject base) {
     JsonObject json = new JsonObject().put("type", "connected");

@@ -11,7 +11,8 @@ public enum Family {
   SHOP(new ShopDialect()),
   DELIVERY(new DeliveryDialect()),
   TENANT(new TenantDialect()),
-  DASHBOARD(new DashboardDialect());
+  DASHBOARD(new DashboardDialect()),
+  MEAL(new MealDialect());
 
   public static final int FORMATS = values().length * Naming.values().length;
 

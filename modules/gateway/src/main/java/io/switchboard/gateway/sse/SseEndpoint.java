@@ -257,9 +257,13 @@ public final class SseEndpoint implements FeedListener, LiveListener {
         .put("lastEventId", plan.expired() ? plan.head() : resumeFrom)
         // Which node serves the stream: consoles show it, so a failover is visible.
         .put("node", config.nodeId());
-    String connected = family.dialect().connected(params, base).encode();
-    conn.writeNow(List.of(FrameEncoder.chunk(retryHint
-        + FrameEncoder.frameText(plan.expired() ? -1 : resumeFrom, "connected", naming, connected))));
+    JsonObject connected = family.dialect().connected(params, base);
+    // A family whose pages read every frame as one of theirs gets a frame with only an id: it sets the client's
+    // Last-Event-ID without an event (the SSE spec dispatches nothing for a frame without data).
+    String first = connected == null
+        ? (plan.expired() ? "" : "id: " + resumeFrom + "\n\n")
+        : FrameEncoder.frameText(plan.expired() ? -1 : resumeFrom, "connected", naming, connected.encode());
+    conn.writeNow(List.of(FrameEncoder.chunk(retryHint + first)));
     if (plan.expired()) {
       JsonObject reset = new JsonObject()
           .put("type", "reset")
@@ -539,12 +543,25 @@ public final class SseEndpoint implements FeedListener, LiveListener {
     }
   }
 
-  /** {@code ?events=message|named|both}; the generic stream also takes the older {@code ?named=true}. */
-  private static Naming namingOf(RoutingContext ctx, Family family) {
+  /**
+   * {@code ?events=message|named|both}; the generic stream also takes the older {@code ?named=true}. Without them,
+   * the family's default, with one rule: both frames of an event (named and unnamed, for pages that mix
+   * {@code onmessage} and {@code addEventListener}) go only to clients that ask for {@code text/event-stream}, as
+   * every EventSource does. A plain {@code fetch} reader (the shop guide's) sends no such Accept and takes every
+   * {@code data:} line as an event: it gets one frame per event.
+   */
+  static Naming namingOf(RoutingContext ctx, Family family) {
     if ("true".equalsIgnoreCase(ctx.request().getParam("named"))) {
       return Naming.NAMED;
     }
-    return Naming.parse(ctx.request().getParam("events"), family.dialect().defaultNaming());
+    Naming naming = Naming.parse(ctx.request().getParam("events"), family.dialect().defaultNaming());
+    if (naming == Naming.BOTH && ctx.request().getParam("events") == null) {
+      String accept = ctx.request().getHeader("Accept");
+      if (accept == null || !accept.contains("text/event-stream")) {
+        return Naming.MESSAGE;
+      }
+    }
+    return naming;
   }
 
   private static Long lastEventIdOf(RoutingContext ctx) {

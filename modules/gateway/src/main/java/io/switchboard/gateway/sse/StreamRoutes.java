@@ -35,6 +35,8 @@ public final class StreamRoutes {
     router.get("/api/tenants/:tenantId/realtime/orders").handler(ctx -> endpoint.stream(ctx, TENANT_ORDERS));
     // socketio-seller-dashboard.md, over SSE
     router.get("/api/v1/realtime/shops/:shopId/dashboard").handler(ctx -> endpoint.stream(ctx, SHOP_DASHBOARD));
+    // tiffin-notifications.md: the order status page
+    router.get("/api/notifications/orders/:orderId/status").handler(ctx -> endpoint.stream(ctx, MEAL_ORDER_STATUS));
   }
 
   /** {@code ?channel=a&channel=b} or {@code ?channels=a,b}. */
@@ -88,6 +90,9 @@ public final class StreamRoutes {
 
   static final StreamSpec TENANT_ORDERS = new StreamSpec(Family.TENANT, true,
       (ctx, p) -> List.of("tenant:" + param(ctx, "tenantId") + ":orders"));
+
+  static final StreamSpec MEAL_ORDER_STATUS = new StreamSpec(Family.MEAL, true,
+      (ctx, p) -> List.of("order:" + param(ctx, "orderId")));
 
   static final StreamSpec SHOP_DASHBOARD = new StreamSpec(Family.DASHBOARD, true,
       (ctx, p) -> List.of("shop:" + param(ctx, "shopId")));

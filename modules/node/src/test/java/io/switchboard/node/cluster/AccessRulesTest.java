@@ -157,6 +157,14 @@ class AccessRulesTest {
         .as("dispatchers do not manage tenant data").isEqualTo(403);
     assertThat(svcA.post("/api/v1/customers", new JsonObject().put("id", "cZ").put("tenantId", "B")).status())
         .isEqualTo(403);
+    // The token names the tenant: a body need not repeat it (and may, the same one).
+    for (String kind : List.of("customers", "shops", "drivers")) {
+      ApiClient.Response created = svcA.post("/api/v1/" + kind, new JsonObject().put("id", "own-" + kind)
+          .put("name", "N"));
+      assertThat(created.status()).as(kind + " " + created.body()).isEqualTo(201);
+      assertThat(created.json().getString("tenantId")).isEqualTo("A");
+    }
+
     assertThat(dA.get("/api/v1/runs/rA").status()).as("the driver's own run").isEqualTo(200);
     assertThat(new ApiClient(url, TestCluster.token("dA2", "driver", "A")).get("/api/v1/runs/rA").status())
         .isEqualTo(404);

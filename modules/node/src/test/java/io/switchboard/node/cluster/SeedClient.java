@@ -45,8 +45,20 @@ final class SeedClient implements AutoCloseable {
 
   /** Opens {@code url} with the token (null for none), listening with onmessage and for {@code names}. */
   static SeedClient open(String url, String token, String... names) throws Exception {
+    return run("seed-client.js", url, token, names);
+  }
+
+  /**
+   * The shop seed's own fetch + ReadableStream reader (src/test/js/fetch-reader.js): every {@code data:} line it
+   * reads is an event, seen {@code via} "message".
+   */
+  static SeedClient fetchReader(String url, String token) throws Exception {
+    return run("fetch-reader.js", url, token);
+  }
+
+  private static SeedClient run(String script, String url, String token, String... names) throws Exception {
     installPackages();
-    List<String> cmd = new ArrayList<>(List.of("node", "seed-client.js", url, token == null ? "-" : token));
+    List<String> cmd = new ArrayList<>(List.of("node", script, url, token == null ? "-" : token));
     cmd.addAll(List.of(names));
     Process p = new ProcessBuilder(cmd).directory(JS.toFile())
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -87,7 +99,7 @@ final class SeedClient implements AutoCloseable {
     List<Seen> out = new ArrayList<>();
     for (JsonObject l : lines) {
       if ("event".equals(l.getString("kind"))) {
-        out.add(new Seen(l.getString("via"), l.getString("lastEventId"), l.getJsonObject("data")));
+        out.add(new Seen(l.getString("via", "message"), l.getString("lastEventId"), l.getJsonObject("data")));
       }
     }
     return out;

@@ -82,6 +82,61 @@ class SeedDialectsTest {
   }
 
   @Test
+  void every_page_style_of_the_shop_guide_sees_every_event_once() throws Exception {
+    CommerceFixture fx = new CommerceFixture(cluster.node(1).url(), "customer-fetch", 20);
+    String token = fx.token("customer-fetch", "customer");
+    String o = "o-" + UUID.randomUUID();
+    // The guide's three ways of reading: EventSource onmessage, EventSource addEventListener('<type>'), and its
+    // own fetch + ReadableStream reader that takes every data: line as an event.
+    try (SeedClient eventSource = SeedClient.open(node1 + "/api/realtime/events/user", token, "order_created",
+        "order_status_updated");
+         SeedClient reader = SeedClient.fetchReader(node1 + "/api/realtime/events/user", token);
+         SeedClient publicReader = SeedClient.fetchReader(node1 + "/api/realtime/events?tenant=" + fx.tenant, null)) {
+      Await.until("the fetch readers are connected", Duration.ofSeconds(10),
+          () -> reader.seen().size() == 1 && publicReader.seen().size() == 1);
+      fx.order(o, 1);
+      fx.status(o, "cancelled");
+      List<String> types = List.of("connected", "order_created", "order_status_updated");
+      assertThat(eventSource.await("message", 3)).extracting(x -> x.data().getString("type"))
+          .containsExactlyElementsOf(types);
+      assertThat(eventSource.await("order_created", 1)).hasSize(1);
+      assertThat(eventSource.await("order_status_updated", 1)).hasSize(1);
+      assertThat(reader.await("message", 3)).extracting(x -> x.data().getString("type"))
+          .containsExactlyElementsOf(types);
+      assertThat(publicReader.await("message", 3)).extracting(x -> x.data().getString("type"))
+          .containsExactly("connected", "stock_reserved", "stock_released");
+      Thread.sleep(500); // nothing twice
+      assertThat(reader.seen()).hasSize(3);
+      assertThat(publicReader.seen()).hasSize(3);
+      assertThat(eventSource.seen()).hasSize(5);
+    }
+  }
+
+  @Test
+  void the_meal_apps_status_stream_shows_each_status_change_as_its_page_reads_it() throws Exception {
+    CommerceFixture fx = new CommerceFixture(cluster.node(1).url(), "diner-1", 20);
+    String o = "o-" + UUID.randomUUID();
+    fx.order(o, 1);
+    try (SeedClient page = SeedClient.open(node1 + "/api/notifications/orders/" + o + "/status",
+        fx.token("diner-1", "customer"))) {
+      fx.api.post("/api/v1/orders/" + o + "/payments", new JsonObject().put("status", "paid"));
+      fx.status(o, "preparing");
+      fx.status(o, "ready");
+      fx.status(o, "cancelled");
+      List<SeedClient.Seen> m = page.await("message", 4);
+      assertThat(m).extracting(x -> x.data().getString("status"))
+          .containsExactly("confirmed", "preparing", "ready", "cancelled");
+      for (SeedClient.Seen seen : m) {
+        JsonShape.assertMatches("{\"orderId\":\"" + o + "\",\"status\":\"<any>\",\"timestamp\":\"<timestamp>\"}",
+            seen.data());
+        assertThat(seen.lastEventId()).isNotBlank();
+      }
+      Thread.sleep(300);
+      assertThat(page.seen()).as("no frame the page could not read: every one is a status").hasSize(4);
+    }
+  }
+
+  @Test
   void the_shop_user_stream_shows_the_users_own_order_payment_and_shipment_events() throws Exception {
     CommerceFixture fx = new CommerceFixture(cluster.node(1).url(), "customer-1", 20); // the subject of cluster.customerToken
     CommerceFixture other = new CommerceFixture(cluster.node(1).url(), null, 20);

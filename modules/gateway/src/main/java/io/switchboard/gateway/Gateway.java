@@ -1,19 +1,24 @@
 package io.switchboard.gateway;
 
 import io.switchboard.core.access.ChannelAccess;
+import io.switchboard.core.auth.StreamTickets;
 import io.switchboard.core.auth.TokenVerifier;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.http.RouteContributor;
+import io.switchboard.core.limits.RateLimit;
 import io.switchboard.core.log.EventLogReader;
+import io.switchboard.core.position.LatestPositions;
+import io.switchboard.gateway.access.AccessWatch;
+import io.switchboard.gateway.admission.StreamAdmission;
+import io.switchboard.gateway.fanout.Fanout;
 import io.switchboard.gateway.feed.SequencedFeed;
 import io.switchboard.gateway.live.LiveFleet;
-import io.switchboard.core.position.LatestPositions;
-import io.switchboard.gateway.sse.SseEndpoint;
-import io.switchboard.gateway.sse.StreamRoutes;
 import io.switchboard.gateway.quota.ConnectionsPerIp;
 import io.switchboard.gateway.quota.StreamLimits;
 import io.switchboard.gateway.quota.StreamQuota;
-import io.switchboard.core.limits.RateLimit;
+import io.switchboard.gateway.resume.Resumer;
+import io.switchboard.gateway.sse.SseEndpoint;
+import io.switchboard.gateway.sse.StreamRoutes;
 import io.switchboard.gateway.stats.StatsBoard;
 import io.switchboard.gateway.stats.SubscriberCounts;
 import io.vertx.core.Deployable;
@@ -26,9 +31,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The SSE gateway role of a node: one {@link SequencedFeed} and one {@link LiveFleet} (deployed as one verticle,
- * holding the node's two clustered consumers: durable events and live positions) and one {@link SseEndpoint} per
- * HTTP server instance.
+ * The gateway role of a node: one {@link SequencedFeed} and one {@link LiveFleet} (deployed as one verticle holding
+ * the node's two clustered consumers: durable events and live positions), and, on every event loop, one
+ * {@link Fanout} that every transport's subscribers of that loop share, with the transports' endpoints around it.
  */
 public final class Gateway {
 
@@ -36,51 +41,71 @@ public final class Gateway {
 
   private final Vertx vertx;
   private final SwitchboardConfig config;
-  private final TokenVerifier verifier;
   private final EventLogReader reader;
-  private final ChannelAccess access;
-  private final StreamLimits limits;
+  private final StreamAdmission admission;
   private final SequencedFeed feed;
   private final LiveFleet fleet;
+  private final List<Fanout> fanouts = new CopyOnWriteArrayList<>();
   private final List<SseEndpoint> endpoints = new CopyOnWriteArrayList<>();
   private final SubscriberCounts counts = new SubscriberCounts();
 
   public Gateway(Vertx vertx, SwitchboardConfig config, Pool pool, TokenVerifier verifier, ChannelAccess access) {
     this.vertx = vertx;
     this.config = config;
-    this.verifier = verifier;
     this.reader = new EventLogReader(pool);
-    this.access = access;
     RateLimit opens = new RateLimit(config.sse().rates().openRate(), config.sse().rates().openBurst());
     vertx.setPeriodic(60_000, t -> opens.forgetIdle());
-    this.limits = new StreamLimits(new StreamQuota(vertx, config.nodeId(), config.sse().maxStreamsPerUser(),
+    StreamLimits limits = new StreamLimits(new StreamQuota(vertx, config.nodeId(), config.sse().maxStreamsPerUser(),
         config.sse().streamQuotaTtl(), new StatsBoard(vertx)),
         new ConnectionsPerIp(config.sse().maxStreamsPerIp(), config.sse().trustedProxies()), opens);
+    this.admission = new StreamAdmission(verifier, new StreamTickets(vertx, config.sse().ticketTtl()), access, limits,
+        config.sse().maxChannels());
     this.feed = new SequencedFeed(vertx, reader, config.feed());
     this.fleet = new LiveFleet(vertx, new LatestPositions(vertx, config.redis(), config.ingest().staleAfter().toMillis()),
         config.ingest().liveInterval().toMillis(), config.ingest().staleAfter().toMillis());
   }
 
   public Deployable feedVerticle() {
-    return new VerticleBase() {
-      @Override
-      public Future<?> start() {
-        new StatsBoard(vertx).report(config.nodeId(), counts::toJson);
-        return Future.all(feed.start(), fleet.start());
-      }
-
-      @Override
-      public Future<?> stop() {
-        return Future.all(feed.stop(), fleet.stop());
-      }
-    };
+    return new FeedVerticle(config.nodeId(), feed, fleet, counts);
   }
 
+  /** The feed and the live fleet with the node's clustered consumers, and the subscriber counts' reports. */
+  private static final class FeedVerticle extends VerticleBase {
+    private final String nodeId;
+    private final SequencedFeed feed;
+    private final LiveFleet fleet;
+    private final SubscriberCounts counts;
+
+    FeedVerticle(String nodeId, SequencedFeed feed, LiveFleet fleet, SubscriberCounts counts) {
+      this.nodeId = nodeId;
+      this.feed = feed;
+      this.fleet = fleet;
+      this.counts = counts;
+    }
+
+    @Override
+    public Future<?> start() {
+      new StatsBoard(vertx).report(nodeId, counts::toJson);
+      return Future.all(feed.start(), fleet.start());
+    }
+
+    @Override
+    public Future<?> stop() {
+      return Future.all(feed.stop(), fleet.stop());
+    }
+  }
+
+  /** The transports' routes, mounted once per HTTP server instance, on that instance's event loop. */
   public RouteContributor routes() {
     return router -> {
-      SseEndpoint endpoint = new SseEndpoint(vertx, feed, reader, verifier, config, counts, access, limits, fleet);
-      endpoints.add(endpoint);
-      StreamRoutes.mount(router, endpoint);
+      Fanout fanout = new Fanout(vertx, feed, fleet, config.sse().flushWindow());
+      Resumer resumer = new Resumer(vertx, fanout.context(), feed, reader, config.sse().replayPageSize(),
+          config.sse().rates().anonymousReplayRate());
+      AccessWatch watch = new AccessWatch(vertx, fanout.context(), admission.access(), config.sse().accessRecheck());
+      SseEndpoint sse = new SseEndpoint(vertx, config, feed, fanout, resumer, admission, watch, counts, fleet);
+      fanouts.add(fanout);
+      endpoints.add(sse);
+      StreamRoutes.mount(router, sse);
     };
   }
 
@@ -92,8 +117,9 @@ public final class Gateway {
     return feed.head();
   }
 
+  /** Open subscribers of every transport on this node. */
   public int connections() {
-    return endpoints.stream().mapToInt(SseEndpoint::connectionCount).sum();
+    return fanouts.stream().mapToInt(Fanout::count).sum();
   }
 
   /** Stops taking streams and asks every connected client to reconnect elsewhere. */

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.function.BiConsumer;
 
 /**
  * Access over a subscriber's lifetime, not only when it opened: it ends when its token would no longer be accepted
@@ -32,21 +31,18 @@ public final class AccessWatch {
   private final Context context;
   private final ChannelAccess access;
   private final long recheckMs;
-  private final BiConsumer<Watched, String> end;
   private final PriorityQueue<Expiry> expiries = new PriorityQueue<>((a, b) -> Long.compare(a.atMillis, b.atMillis));
   private final List<Watched> relational = new ArrayList<>();
   private long expiryTimer = -1;
   private long expiryTimerAt = Long.MAX_VALUE;
   private long recheckTimer = -1;
 
-  /** {@code end} closes a subscriber for a reason ({@link #TOKEN_EXPIRED}, {@link #ACCESS_REVOKED}). */
-  public AccessWatch(Vertx vertx, Context context, ChannelAccess access, Duration recheck,
-                     BiConsumer<Watched, String> end) {
+  /** Ends a subscriber through {@link Watched#accessEnded}. */
+  public AccessWatch(Vertx vertx, Context context, ChannelAccess access, Duration recheck) {
     this.vertx = vertx;
     this.context = context;
     this.access = access;
     this.recheckMs = Math.max(100, recheck.toMillis());
-    this.end = end;
   }
 
   /** Starts watching a subscriber that has just been admitted. */
@@ -86,7 +82,7 @@ public final class AccessWatch {
     while (!expiries.isEmpty() && expiries.peek().atMillis <= now) {
       Watched w = expiries.poll().watched;
       if (!w.isClosed()) {
-        end.accept(w, TOKEN_EXPIRED);
+        w.accessEnded(TOKEN_EXPIRED);
       }
     }
     armExpiry();
@@ -108,7 +104,7 @@ public final class AccessWatch {
         // Only a refusal ends the stream: a database that cannot answer right now is not a revocation.
         if (ar.failed() && ar.cause() instanceof AuthException e && e.status() == 403 && !w.isClosed()) {
           relational.remove(w);
-          end.accept(w, ACCESS_REVOKED);
+          w.accessEnded(ACCESS_REVOKED);
         }
       }));
     }

@@ -13,4 +13,10 @@ public interface Watched {
   List<String> channels();
 
   boolean isClosed();
+
+  /**
+   * Its access ended ({@link AccessWatch#TOKEN_EXPIRED}, {@link AccessWatch#ACCESS_REVOKED}): the transport tells its
+   * client why, in its own way, and closes.
+   */
+  void accessEnded(String reason);
 }

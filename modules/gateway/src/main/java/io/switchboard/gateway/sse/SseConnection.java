@@ -1,54 +1,40 @@
 package io.switchboard.gateway.sse;
 
 import io.switchboard.core.auth.Principal;
-import io.switchboard.gateway.access.Watched;
+import io.switchboard.core.dialect.Family;
+import io.switchboard.gateway.access.AccessWatch;
+import io.switchboard.gateway.fanout.OrderedDelivery;
 import io.switchboard.gateway.feed.EncodedEvent;
 import io.switchboard.gateway.feed.EventView;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.switchboard.gateway.feed.FrameEncoder;
+import io.switchboard.gateway.live.LiveFrame;
+import io.vertx.core.json.JsonObject;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * Where events are written to a socket: one client's SSE stream. Lives on its connection's event loop.
- *
- * <p>While its missed events are replayed the connection holds live events back (bounded), then goes live;
- * {@code lastSent} makes delivery exactly-once across replay, live and multi-channel overlap. Live frames of one
- * dispatch are written without flushing and flushed once by the endpoint, so they leave in one syscall. A client
- * whose unsent bytes pass the bound is cut off at once: it resumes from its last id when it reconnects.
+ * Where events are written to a socket: one client's SSE stream, as pre-encoded HTTP chunks of its format (family
+ * and naming, {@link Family#format}) through its {@link RawChannel}. The rules of delivery (replay, holding back,
+ * exactly once, cut-off) are {@link OrderedDelivery}'s. Live frames of one dispatch are written unflushed and
+ * flushed once, so they leave in one system call. Lives on its connection's event loop.
  */
-final class SseConnection implements Watched {
-
-  private static final Logger LOG = LoggerFactory.getLogger(SseConnection.class);
+final class SseConnection extends OrderedDelivery {
 
   private final RawChannel raw;
-  private final Principal principal;
-  private final EventView view;
   private final List<String> channels;
   private final int format;
   private final String owner;
   private final String client;
-  private final int maxBufferBytes;
-  private final ArrayDeque<EncodedEvent> held = new ArrayDeque<>();
-  private int heldBytes;
-  private long lastSent;
-  private boolean live;
-  private boolean positionsReady;
-  private boolean closed;
-  boolean dirty;
 
   SseConnection(RawChannel raw, Principal principal, EventView view, List<String> channels, int format,
                 int maxBufferBytes, String owner, String client) {
-    this.principal = principal;
-    this.view = view;
-    this.owner = owner;
-    this.client = client;
+    super(principal, view, maxBufferBytes);
     this.raw = raw;
     this.channels = channels;
     this.format = format;
-    this.maxBufferBytes = maxBufferBytes;
+    this.owner = owner;
+    this.client = client;
   }
 
   /** Whose stream this is ({@code tenant/sub}), for the per-user quota; null on anonymous streams. */
@@ -56,13 +42,19 @@ final class SseConnection implements Watched {
     return owner;
   }
 
+  /** The client address this stream counts against. */
+  String client() {
+    return client;
+  }
+
   /**
    * The tenant this stream counts for: its token's, or, for an anonymous stream, that of the public channel it
    * follows ({@code stock:{t}}).
    */
   String tenant() {
-    if (principal != null) {
-      return principal.tenant();
+    Principal p = principal();
+    if (p != null) {
+      return p.tenant();
     }
     for (String c : channels) {
       if (c.startsWith("stock:")) {
@@ -73,104 +65,68 @@ final class SseConnection implements Watched {
     return "";
   }
 
-  /** The client address this stream counts against. */
-  String client() {
-    return client;
-  }
-
-  @Override
-  public Principal principal() {
-    return principal;
-  }
-
   @Override
   public List<String> channels() {
     return channels;
   }
 
-  /** The id of the last event written to this stream. */
-  long lastSent() {
-    return lastSent;
-  }
-
-  /** The chunk of {@code e} as this stream sees it (its view, its format); null when it shows nothing of it. */
-  ByteBuffer chunkOf(EncodedEvent e) {
-    EncodedEvent seen = view.apply(e);
-    return seen == null ? null : seen.chunk(format);
-  }
-
-  /** The family and naming of this stream's frames ({@link io.switchboard.core.dialect.Family#format}). */
+  /** The family and naming of this stream's frames ({@link Family#format}). */
   int format() {
     return format;
   }
 
+  private ByteBuffer chunkOf(EncodedEvent e) {
+    EncodedEvent seen = seen(e);
+    return seen == null ? null : seen.chunk(format);
+  }
+
   @Override
-  public boolean isClosed() {
-    return closed;
-  }
-
-  /** Queues a live event unflushed. Returns true when the connection needs a flush. */
-  boolean offer(EncodedEvent e) {
-    ByteBuffer chunk = admit(e);
-    if (chunk == null) {
-      return false;
-    }
-    raw.write(chunk);
-    return true;
-  }
-
-  /** Sends a live event at once: the whole dispatch is this one event, so there is nothing to share a write with. */
-  void deliver(EncodedEvent e) {
-    ByteBuffer chunk = admit(e);
-    if (chunk != null) {
-      raw.writeAndFlush(chunk);
-    }
-  }
-
-  /** The chunk to write for a live event, or null: already sent, not shown, held back, or the client cut off. */
-  private ByteBuffer admit(EncodedEvent e) {
-    if (closed || e.seq() <= lastSent) {
-      return null;
-    }
+  protected int sizeOf(EncodedEvent e) {
     ByteBuffer chunk = chunkOf(e);
-    if (chunk == null) {
-      return null; // this family (or this stream's view) does not show the event
-    }
-    if (!live) {
-      held.add(e);
-      heldBytes += chunk.limit();
-      if (heldBytes > maxBufferBytes) {
-        cutOff();
-      }
-      return null;
-    }
-    if (!raw.isWritable()) {
-      cutOff();
-      return null;
-    }
-    lastSent = e.seq();
-    return chunk;
+    return chunk == null ? -1 : chunk.limit();
+  }
+
+  @Override
+  protected void write(EncodedEvent e) {
+    raw.write(chunkOf(e));
+  }
+
+  @Override
+  protected void flushTransport() {
+    raw.flush();
+  }
+
+  @Override
+  public boolean writable() {
+    return raw.isWritable();
+  }
+
+  @Override
+  protected void closeTransport() {
+    raw.close();
   }
 
   /**
-   * Queues a live position frame unflushed, once the stream's latest positions went out first. Returns true when
-   * the connection needs a flush. A client that cannot keep up is cut off, as for events: on reconnect it gets
-   * the latest positions first.
+   * A transient event (no sequence number): it cannot be replayed, so a stream still replaying, or one that
+   * reconnects, simply does not see it.
    */
-  boolean offerLive(ByteBuffer chunk) {
-    return writeUnnumbered(chunk, positionsReady);
+  @Override
+  public boolean offerTransient(EncodedEvent e) {
+    ByteBuffer chunk = chunkOf(e);
+    return chunk != null && writeUnnumbered(chunk, isLive());
   }
 
   /**
-   * Queues a transient event (no sequence number) unflushed, once the stream is live: it cannot be replayed, so a
-   * stream still replaying, or one that reconnects, simply does not see it.
+   * A live position frame, once the stream's latest positions went out first. A client that cannot keep up is cut
+   * off, as for events: on reconnect it gets the latest positions first.
    */
-  boolean offerTransient(ByteBuffer chunk) {
-    return writeUnnumbered(chunk, live);
+  @Override
+  public boolean offerLive(LiveFrame frame) {
+    return writeUnnumbered(frame.chunk(Family.namingOfFormat(format)), positionsReady());
   }
 
   private boolean writeUnnumbered(ByteBuffer chunk, boolean ready) {
-    if (closed || !ready) {
+    if (isClosed() || !ready) {
       return false;
     }
     if (!raw.isWritable()) {
@@ -183,25 +139,18 @@ final class SseConnection implements Watched {
 
   /** Writes the latest positions (a snapshot), after which live position frames flow. */
   void startPositions(List<ByteBuffer> latest) {
-    if (closed) {
+    if (isClosed()) {
       return;
     }
     if (!latest.isEmpty()) {
       writeNow(latest);
     }
-    positionsReady = true;
+    positionsStarted();
   }
 
-  void flush() {
-    dirty = false;
-    if (!closed) {
-      raw.flush();
-    }
-  }
-
-  /** Writes and flushes frames outside the live sequence (connected, reset, a replay page). */
+  /** Writes and flushes frames outside the live sequence (connected, reset, access_ended). */
   void writeNow(List<ByteBuffer> chunks) {
-    if (closed) {
+    if (isClosed()) {
       return;
     }
     for (ByteBuffer c : chunks) {
@@ -210,37 +159,8 @@ final class SseConnection implements Watched {
     raw.flush();
   }
 
-  void markReplayed(long seq) {
-    lastSent = Math.max(lastSent, seq);
-  }
-
-  /** Replay done up to {@code throughSeq}: release held live events and go live. */
-  void goLive(long throughSeq) {
-    if (closed) {
-      return;
-    }
-    lastSent = Math.max(lastSent, throughSeq);
-    live = true;
-    for (EncodedEvent e : held) {
-      if (e.seq() > lastSent) {
-        lastSent = e.seq();
-        ByteBuffer chunk = chunkOf(e);
-        if (chunk != null) {
-          raw.write(chunk);
-        }
-      }
-    }
-    held.clear();
-    heldBytes = 0;
-    raw.flush();
-  }
-
-  boolean writable() {
-    return raw.isWritable();
-  }
-
   void heartbeat(ByteBuffer comment) {
-    if (closed) {
+    if (isClosed()) {
       return;
     }
     if (!raw.isWritable()) {
@@ -251,28 +171,30 @@ final class SseConnection implements Watched {
     raw.flush();
   }
 
-  /** Ends the stream politely: a reconnect hint and the last chunk, then the socket is closed. */
-  void end(ByteBuffer hintChunk, ByteBuffer lastChunk) {
-    if (!closed) {
-      closed = true;
-      raw.write(hintChunk);
+  /**
+   * Its access ended: an {@code access_ended} frame without an id (so the client's Last-Event-ID stays its last
+   * event) says why, then the stream closes. With a fresh token the client resumes exactly; a relation that ended
+   * refuses it (403).
+   */
+  @Override
+  public void accessEnded(String reason) {
+    JsonObject json = new JsonObject().put("type", "access_ended").put("reason", reason)
+        .put("lastEventId", lastSent())
+        .put("message", AccessWatch.TOKEN_EXPIRED.equals(reason)
+            ? "the token expired; reconnect with a fresh one and Last-Event-ID to resume"
+            : "access to these channels ended");
+    end(FrameEncoder.control(-1, "access_ended", Family.namingOfFormat(format), json.encode()),
+        FrameEncoder.LAST_CHUNK);
+  }
+
+  /** Ends the stream politely: a last frame (a reconnect hint, a reason) and the last chunk, then closes. */
+  void end(ByteBuffer lastFrame, ByteBuffer lastChunk) {
+    if (!isClosed()) {
+      close();
+      raw.write(lastFrame);
       raw.write(lastChunk);
       raw.flush();
       raw.close();
     }
-  }
-
-  void cutOff() {
-    if (!closed) {
-      LOG.info("Cutting off a client that cannot keep up (channels {}, last id {}); it resumes on reconnect",
-          channels, lastSent);
-      closed = true;
-      held.clear();
-      raw.close();
-    }
-  }
-
-  void markClosed() {
-    closed = true;
   }
 }

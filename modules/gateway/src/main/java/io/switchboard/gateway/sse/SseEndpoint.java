@@ -1,42 +1,28 @@
 package io.switchboard.gateway.sse;
 
-import io.switchboard.core.access.ChannelAccess;
-import io.switchboard.core.auth.BearerTokens;
-import io.switchboard.core.auth.Principal;
-import io.switchboard.core.auth.StreamTickets;
+import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.dialect.Family;
 import io.switchboard.core.dialect.Naming;
-import io.switchboard.core.auth.TokenVerifier;
-import io.switchboard.core.config.SwitchboardConfig;
-import io.switchboard.core.event.Channels;
-import io.switchboard.core.event.Event;
+import io.switchboard.core.auth.BearerTokens;
 import io.switchboard.core.http.ApiError;
 import io.switchboard.core.http.JsonErrors;
-import io.switchboard.core.log.EventLogReader;
 import io.switchboard.gateway.access.AccessWatch;
-import io.switchboard.gateway.access.CustomerRunView;
-import io.switchboard.gateway.access.Watched;
-import io.switchboard.gateway.feed.EncodedEvent;
-import io.switchboard.gateway.feed.EventView;
-import io.switchboard.gateway.feed.FeedListener;
+import io.switchboard.gateway.admission.Admitted;
+import io.switchboard.gateway.admission.StreamAdmission;
+import io.switchboard.gateway.fanout.Fanout;
+import io.switchboard.gateway.fanout.Subscriber;
 import io.switchboard.gateway.feed.FrameEncoder;
 import io.switchboard.gateway.feed.ResumePlan;
 import io.switchboard.gateway.feed.SequencedFeed;
 import io.switchboard.gateway.live.LiveFleet;
 import io.switchboard.gateway.live.LiveFrame;
-import io.switchboard.gateway.live.LiveListener;
-import io.switchboard.gateway.live.LiveTick;
-import io.switchboard.core.position.Fix;
-import io.switchboard.gateway.quota.ConnectionsPerIp;
-import io.switchboard.gateway.quota.StreamLimits;
-import io.switchboard.gateway.quota.StreamQuota;
-import io.switchboard.core.limits.RateLimit;
+import io.switchboard.gateway.resume.Resumer;
 import io.switchboard.gateway.stats.SubscriberCounts;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -44,77 +30,43 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The SSE stream endpoint of one event loop: accepts subscriptions, resumes them, and fans the feed's events out
- * to its local connections. Each HTTP server instance has its own endpoint, so connections spread over all event
- * loops and none of this state is shared between threads.
+ * The SSE transport of one event loop: the HTTP side of a stream (its request's parameters, its response's head,
+ * its first frames, heartbeats) around what every transport shares: {@link StreamAdmission} lets it in,
+ * {@link Resumer} catches it up, {@link Fanout} delivers to it, {@link AccessWatch} ends it when its access ends.
  */
-public final class SseEndpoint implements FeedListener, LiveListener {
-
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SseEndpoint.class);
+public final class SseEndpoint {
 
   private static final ByteBuffer HEARTBEAT = FrameEncoder.chunk(": heartbeat\n\n");
 
-  private final Vertx vertx;
-  private final Context context;
-  private final SequencedFeed feed;
-  private final EventLogReader reader;
-  private final TokenVerifier verifier;
   private final SwitchboardConfig config;
-  private final ChannelIndex index = new ChannelIndex();
+  private final SequencedFeed feed;
+  private final Fanout fanout;
+  private final Resumer resumer;
+  private final StreamAdmission admission;
+  private final AccessWatch watch;
   private final SubscriberCounts counts;
-  private final StreamTickets tickets;
-  private final ChannelAccess access;
-  private final StreamQuota quota;
-  private final ConnectionsPerIp perIp;
-  private final RateLimit opens;
   private final LiveFleet fleet;
-  private final List<SseConnection> touched = new ArrayList<>();
   private final String retryHint;
   private final ByteBuffer drainHint;
-  private final AccessWatch watch;
   private boolean draining;
-  private long flushTimer = -1;
 
-  public SseEndpoint(Vertx vertx, SequencedFeed feed, EventLogReader reader, TokenVerifier verifier,
-                     SwitchboardConfig config, SubscriberCounts counts, ChannelAccess access, StreamLimits limits,
-                     LiveFleet fleet) {
-    this.vertx = vertx;
-    this.fleet = fleet;
-    this.perIp = limits.perAddress();
-    this.quota = limits.perUser();
-    this.opens = limits.opensPerAddress();
-    this.access = access;
-    this.counts = counts;
-    this.tickets = new StreamTickets(vertx, config.sse().ticketTtl());
-    this.context = vertx.getOrCreateContext();
-    this.feed = feed;
-    this.reader = reader;
-    this.verifier = verifier;
+  public SseEndpoint(Vertx vertx, SwitchboardConfig config, SequencedFeed feed, Fanout fanout, Resumer resumer,
+                     StreamAdmission admission, AccessWatch watch, SubscriberCounts counts, LiveFleet fleet) {
     this.config = config;
+    this.feed = feed;
+    this.fanout = fanout;
+    this.resumer = resumer;
+    this.admission = admission;
+    this.watch = watch;
+    this.counts = counts;
+    this.fleet = fleet;
     this.retryHint = "retry: " + config.sse().retry().toMillis() + "\n";
     this.drainHint = FrameEncoder.chunk("retry: 250\n\n");
     vertx.setPeriodic(config.sse().heartbeat().toMillis(), t -> heartbeat());
-    long window = config.sse().flushWindow().toMillis();
-    if (window > 0) {
-      flushTimer = vertx.setPeriodic(window, t -> flushTouched());
-    }
-    this.watch = new AccessWatch(vertx, context, access, config.sse().accessRecheck(), this::endAccess);
-    feed.addListener(this);
-    fleet.addListener(this);
-  }
-
-  @Override
-  public Context context() {
-    return context;
-  }
-
-  public int connectionCount() {
-    return index.connectionCount();
   }
 
   /** Opens a stream of {@code spec}'s family: checks, authenticates, resolves channels, resumes, goes live. */
@@ -129,82 +81,42 @@ public final class SseEndpoint implements FeedListener, LiveListener {
       JsonErrors.send(ctx.response(), 503, "not_ready", "this node is not ready yet; retry shortly");
       return;
     }
-    if (ctx.request().version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+    if (ctx.request().version() == HttpVersion.HTTP_2) {
       JsonErrors.send(ctx.response(), 505, "http_version_not_supported", "streams are served over HTTP/1.1");
       return;
     }
+    String client = admission.clientOf(ctx.request());
     Long lastEventId;
     Naming naming;
-    String client = perIp.clientOf(ctx.request());
-    long wait = opens.take(client);
-    if (wait > 0) {
-      ctx.response().putHeader("Retry-After", String.valueOf(wait));
-      JsonErrors.send(ctx.response(), 429, "too_many_stream_opens", "this client address opens streams too fast;"
-          + " retry after " + wait + " s");
-      return;
-    }
     try {
+      admission.checkOpenRate(client);
       lastEventId = lastEventIdOf(ctx);
       naming = namingOf(ctx, spec.family());
     } catch (ApiError e) {
+      if (e.status() == 429) {
+        ctx.response().putHeader("Retry-After", "1");
+      }
       JsonErrors.send(ctx, e);
       return;
     }
     int format = spec.family().format(naming);
-    String ticket = ctx.request().getParam("ticket");
-    String token = BearerTokens.of(ctx.request());
-    Future<Principal> principal;
-    if (ticket != null) {
-      principal = tickets.redeem(ticket);
-    } else if (spec.requiresToken() || token != null) {
-      principal = verifier.verify(token);
-    } else {
-      principal = Future.succeededFuture(null);
-    }
     ctx.request().pause();
-    String[] owner = new String[1];
-    String[] tenant = new String[1];
-    Principal[] who = new Principal[1];
-    EventView[] view = new EventView[1];
-    try {
-      perIp.acquire(client);
-    } catch (ApiError e) {
-      ctx.request().resume();
-      JsonErrors.send(ctx, e);
-      return;
-    }
-    principal
-        .compose(p -> {
-          List<String> channels = spec.channels().resolve(ctx, p);
-          checkChannels(channels);
-          owner[0] = p == null ? null : p.tenant() + "/" + p.subject();
-          tenant[0] = p == null ? null : p.tenant();
-          who[0] = p;
-          return access.checkSubscribe(p, channels)
-              .compose(v -> CustomerRunView.of(access, p, channels))
-              .compose(v -> {
-                view[0] = v;
-                return quota.acquire(owner[0]);
-              })
-              .map(channels);
-        })
-        .onSuccess(channels -> {
+    admission.authenticate(ctx.request().getParam("ticket"), BearerTokens.of(ctx.request()), spec.requiresToken())
+        .compose(p -> admission.admit(p, spec.channels().resolve(ctx, p), client, false))
+        .onSuccess(admitted -> {
           ctx.request().resume();
-          open(ctx, spec.family(), channels, lastEventId, format, who[0], view[0], owner[0], client, tenant[0]);
+          open(ctx, spec.family(), admitted, lastEventId, format);
         })
         .onFailure(err -> {
-          perIp.release(client);
           ctx.request().resume();
           JsonErrors.send(ctx, err);
         });
   }
 
-  private void open(RoutingContext ctx, Family family, List<String> channels, Long lastEventId, int format,
-                    Principal principal, EventView view, String owner, String client, String tenant) {
+  private void open(RoutingContext ctx, Family family, Admitted admitted, Long lastEventId, int format) {
     HttpServerResponse response = ctx.response();
     if (response.closed()) {
-      quota.release(owner);
-      perIp.release(client);
+      admission.release(admitted);
       return;
     }
     response.setChunked(true)
@@ -216,11 +128,12 @@ public final class SseEndpoint implements FeedListener, LiveListener {
     RawChannel raw = RawChannel.of(ctx.request().connection());
     raw.dropRequestDecoder();
     // Interned: thousands of idle streams share their channel names, user and address strings.
-    List<String> names = channels.stream().map(String::intern).toList();
-    SseConnection conn = new SseConnection(raw, principal, view, names, format, config.sse().maxBufferBytes(),
-        owner == null ? null : owner.intern(), client == null ? null : client.intern());
-    // Register before planning the resume: the plan's head splits what is replayed from what arrives live.
-    index.add(conn);
+    List<String> channels = admitted.channels().stream().map(String::intern).toList();
+    SseConnection conn = new SseConnection(raw, admitted.principal(), admitted.view(), channels, format,
+        config.sse().maxBufferBytes(), admitted.owner() == null ? null : admitted.owner().intern(),
+        admitted.client() == null ? null : admitted.client().intern());
+    // Indexed before the resume is planned: the plan's head splits what is replayed from what arrives live.
+    fanout.add(conn);
     counts.opened(conn.tenant(), channels);
     response.closeHandler(v -> {
       conn.markClosed();
@@ -231,29 +144,29 @@ public final class SseEndpoint implements FeedListener, LiveListener {
     // connection among 15,000 idle ones; docs/benchmarks.md).
     ctx.request().headers().clear();
     response.headers().clear();
-    feed.plan(lastEventId, new LinkedHashSet<>(channels))
-        .onComplete(ar -> context.runOnContext(v -> {
-          if (conn.isClosed()) {
-            return;
-          }
-          if (ar.failed()) {
-            remove(conn);
-            conn.cutOff(); // the head is out already: closing makes the client retry
-            return;
-          }
-          start(conn, family, params, ar.result(), lastEventId, channels);
-          startPositions(conn, channels, tenant);
-          watch.watch(conn);
-        }));
+    resumer.plan(lastEventId, channels).onComplete(ar -> {
+      if (conn.isClosed()) {
+        return;
+      }
+      if (ar.failed()) {
+        conn.cutOff(); // the head is out already: closing makes the client retry
+        return;
+      }
+      writeFirstFrames(conn, family, params, ar.result(), lastEventId);
+      resumer.catchUp(conn, ar.result(), lastEventId, channels).onFailure(err -> conn.cutOff());
+      startPositions(conn);
+      watch.watch(conn);
+    });
   }
 
-  private void start(SseConnection conn, Family family, Map<String, String> params, ResumePlan plan,
-                     Long lastEventId, List<String> channels) {
+  /** {@code connected} (or an id-only frame), and {@code reset} when the resume point is older than retention. */
+  private void writeFirstFrames(SseConnection conn, Family family, Map<String, String> params, ResumePlan plan,
+                                Long lastEventId) {
     long resumeFrom = lastEventId == null ? plan.head() : lastEventId;
     Naming naming = Family.namingOfFormat(conn.format());
     JsonObject base = new JsonObject()
         .put("type", "connected")
-        .put("channels", new JsonArray(channels))
+        .put("channels", new JsonArray(conn.channels()))
         .put("lastEventId", plan.expired() ? plan.head() : resumeFrom)
         // Which node serves the stream: consoles show it, so a failover is visible.
         .put("node", config.nodeId());
@@ -263,183 +176,28 @@ public final class SseEndpoint implements FeedListener, LiveListener {
     String first = connected == null
         ? (plan.expired() ? "" : "id: " + resumeFrom + "\n\n")
         : FrameEncoder.frameText(plan.expired() ? -1 : resumeFrom, "connected", naming, connected.encode());
-    conn.writeNow(List.of(FrameEncoder.chunk(retryHint + first)));
+    List<ByteBuffer> frames = new ArrayList<>(2);
+    frames.add(FrameEncoder.chunk(retryHint + first));
     if (plan.expired()) {
       JsonObject reset = new JsonObject()
           .put("type", "reset")
           .put("reason", "the requested position is no longer in the event log; reload your state")
           .put("requestedLastEventId", lastEventId)
           .put("lastEventId", plan.head());
-      conn.writeNow(List.of(FrameEncoder.control(plan.head(), "reset", naming, reset.encode())));
-      conn.goLive(plan.head());
-    } else if (lastEventId == null || lastEventId >= plan.head()) {
-      conn.goLive(resumeFrom);
-    } else if (plan.fromMemory() != null) {
-      replay(conn, plan.fromMemory());
-      conn.goLive(plan.head());
-    } else {
-      replayFromLog(conn, lastEventId, plan.head(), channels);
+      frames.add(FrameEncoder.control(plan.head(), "reset", naming, reset.encode()));
     }
-  }
-
-  private void replay(SseConnection conn, List<EncodedEvent> events) {
-    if (events.isEmpty()) {
-      return;
-    }
-    List<ByteBuffer> out = new ArrayList<>(events.size());
-    for (EncodedEvent e : events) {
-      ByteBuffer chunk = conn.chunkOf(e);
-      if (chunk != null) {
-        out.add(chunk);
-      }
-    }
-    conn.writeNow(out);
-    conn.markReplayed(events.get(events.size() - 1).seq());
-  }
-
-  /** Pages through PostgreSQL, waiting for the socket to drain between pages, then goes live at {@code head}. */
-  private void replayFromLog(SseConnection conn, long after, long head, List<String> channels) {
-    int page = config.sse().replayPageSize();
-    reader.range(after, head, channels, page)
-        .onComplete(ar -> context.runOnContext(v -> {
-          if (conn.isClosed()) {
-            return;
-          }
-          if (ar.failed()) {
-            remove(conn);
-            conn.cutOff(); // the client resumes from its last id elsewhere or later
-            return;
-          }
-          List<Event> events = ar.result();
-          List<EncodedEvent> encoded = new ArrayList<>(events.size());
-          for (Event e : events) {
-            encoded.add(FrameEncoder.encode(e));
-          }
-          replay(conn, encoded);
-          if (events.size() < page) {
-            whenDrained(conn).onSuccess(x -> conn.goLive(head));
-          } else {
-            long next = events.get(events.size() - 1).seq();
-            whenDrained(conn).compose(x -> paced(conn, events.size()))
-                .onSuccess(x -> replayFromLog(conn, next, head, channels));
-          }
-        }));
-  }
-
-  /**
-   * A resume without a token (the shop's public stream) costs the node PostgreSQL reads that nobody answers for:
-   * its pages are spread so that it replays at most {@code SB_ANONYMOUS_REPLAY_RATE} events a second. Streams
-   * with a token are bounded by their user's stream quota instead.
-   */
-  private Future<Void> paced(SseConnection conn, int replayed) {
-    int rate = config.sse().rates().anonymousReplayRate();
-    if (conn.principal() != null || rate <= 0) {
-      return Future.succeededFuture();
-    }
-    Promise<Void> p = Promise.promise();
-    vertx.setTimer(Math.max(1, replayed * 1000L / rate), t -> p.complete());
-    return p.future();
-  }
-
-  /** Completes when the connection's unsent bytes fell under the bound again (polled: replays are rare). */
-  private Future<Void> whenDrained(SseConnection conn) {
-    Promise<Void> p = Promise.promise();
-    pollWritable(conn, p);
-    return p.future();
-  }
-
-  private void pollWritable(SseConnection conn, Promise<Void> p) {
-    if (conn.isClosed()) {
-      p.tryFail("closed");
-    } else if (conn.writable()) {
-      p.tryComplete();
-    } else {
-      vertx.setTimer(20, t -> pollWritable(conn, p));
-    }
-  }
-
-  @Override
-  public void onEvents(List<EncodedEvent> events) {
-    if (events.size() == 1 && flushTimer < 0) {
-      // One event gives each connection at most one frame: send it on the spot, in a single pass.
-      EncodedEvent e = events.get(0);
-      List<String> chs = e.channels();
-      for (int i = 0; i < chs.size(); i++) {
-        for (SseConnection conn : index.on(chs.get(i))) {
-          try {
-            conn.deliver(e);
-          } catch (RuntimeException err) {
-            failed(conn, e, err);
-          }
-        }
-      }
-      return;
-    }
-    for (EncodedEvent e : events) {
-      List<String> chs = e.channels();
-      for (int i = 0; i < chs.size(); i++) {
-        for (SseConnection conn : index.on(chs.get(i))) {
-          try {
-            if (conn.offer(e) && !conn.dirty) {
-              conn.dirty = true;
-              touched.add(conn);
-            }
-          } catch (RuntimeException err) {
-            failed(conn, e, err);
-          }
-        }
-      }
-    }
-    if (flushTimer < 0) {
-      flushTouched();
-    }
-  }
-
-  @Override
-  public void onTransient(List<EncodedEvent> events) {
-    for (EncodedEvent e : events) {
-      List<String> chs = e.channels();
-      for (int i = 0; i < chs.size(); i++) {
-        for (SseConnection conn : index.on(chs.get(i))) {
-          ByteBuffer chunk = e.chunk(conn.format());
-          if (chunk != null && conn.offerTransient(chunk) && !conn.dirty) {
-            conn.dirty = true;
-            touched.add(conn);
-          }
-        }
-      }
-    }
-    flushTouched();
-  }
-
-  @Override
-  public void onTick(LiveTick tick) {
-    if (index.connectionCount() == 0) {
-      return;
-    }
-    tick.drivers().forEach((driverId, frame) -> offerLive(index.on("driver:" + driverId), frame));
-    tick.fleets().forEach((tenant, frame) -> offerLive(index.on("fleet:" + tenant), frame));
-    flushTouched();
-  }
-
-  private void offerLive(SseConnection[] conns, LiveFrame frame) {
-    for (SseConnection conn : conns) {
-      if (conn.offerLive(frame.chunk(Family.namingOfFormat(conn.format()))) && !conn.dirty) {
-        conn.dirty = true;
-        touched.add(conn);
-      }
-    }
+    conn.writeNow(frames);
   }
 
   /**
    * Position channels ({@code driver:{id}}, {@code fleet:{tenant}}) start with the latest positions, so a map is
    * right at once; then the conflated live frames follow.
    */
-  private void startPositions(SseConnection conn, List<String> channels, String tenant) {
+  private void startPositions(SseConnection conn) {
+    String tenant = conn.principal() == null ? null : conn.principal().tenant();
     List<Future<LiveFrame>> first = new ArrayList<>();
-    for (String c : channels) {
-      int colon = c.indexOf(':');
-      String rest = c.substring(colon + 1);
+    for (String c : conn.channels()) {
+      String rest = c.substring(c.indexOf(':') + 1);
       if (c.startsWith("driver:") && rest.indexOf(':') < 0 && tenant != null) {
         first.add(fleet.latest(tenant, rest).map(f -> f == null ? null : LiveFleet.driverFrame(f)));
       } else if (c.startsWith("fleet:")) {
@@ -447,10 +205,11 @@ public final class SseEndpoint implements FeedListener, LiveListener {
       }
     }
     if (first.isEmpty()) {
+      conn.startPositions(List.of());
       return;
     }
     Naming naming = Family.namingOfFormat(conn.format());
-    Future.join(first).onComplete(ar -> context.runOnContext(v -> {
+    Future.join(first).onComplete(ar -> fanout.context().runOnContext(v -> {
       List<ByteBuffer> frames = new ArrayList<>();
       for (Future<LiveFrame> f : first) {
         if (f.succeeded() && f.result() != null) {
@@ -461,86 +220,38 @@ public final class SseEndpoint implements FeedListener, LiveListener {
     }));
   }
 
-  /**
-   * Something failed for one connection only (a bug we did not foresee): that client is cut off, resumes from its
-   * last id when it reconnects, and every other connection and event goes on.
-   */
-  private void failed(SseConnection conn, EncodedEvent e, RuntimeException err) {
-    LOG.warn("Writing event {} to a stream failed ({}); cutting that stream off, it resumes on reconnect",
-        e == null ? "-" : e.seq(), err.toString());
-    conn.cutOff();
-    remove(conn);
-  }
-
   private void remove(SseConnection conn) {
-    if (index.remove(conn)) {
+    if (fanout.remove(conn)) {
       counts.closed(conn.tenant(), conn.channels());
-      quota.release(conn.owner());
-      perIp.release(conn.client());
+      admission.release(conn.owner(), conn.client());
     }
-  }
-
-  private void flushTouched() {
-    for (int i = 0; i < touched.size(); i++) {
-      touched.get(i).flush();
-    }
-    touched.clear();
   }
 
   private void heartbeat() {
-    List<SseConnection> cut = new ArrayList<>();
-    for (SseConnection conn : index.all()) {
-      conn.heartbeat(HEARTBEAT);
-      if (conn.isClosed()) {
-        cut.add(conn);
+    for (Subscriber s : new ArrayList<>(fanout.all())) {
+      if (s instanceof SseConnection conn) {
+        conn.heartbeat(HEARTBEAT);
+        if (conn.isClosed()) {
+          remove(conn);
+        }
       }
     }
-    cut.forEach(this::remove);
-  }
-
-  /**
-   * Ends a stream whose access ended ({@link AccessWatch}): an {@code access_ended} frame without an id (so the
-   * client's Last-Event-ID stays its last event) says why, then the stream closes. With a fresh token, the client
-   * resumes exactly; a relation that ended refuses it (403).
-   */
-  private void endAccess(Watched w, String reason) {
-    SseConnection conn = (SseConnection) w;
-    JsonObject json = new JsonObject().put("type", "access_ended").put("reason", reason)
-        .put("lastEventId", conn.lastSent())
-        .put("message", AccessWatch.TOKEN_EXPIRED.equals(reason)
-            ? "the token expired; reconnect with a fresh one and Last-Event-ID to resume"
-            : "access to these channels ended");
-    conn.end(FrameEncoder.control(-1, "access_ended", Family.namingOfFormat(conn.format()), json.encode()),
-        FrameEncoder.LAST_CHUNK);
-    remove(conn);
   }
 
   /** SIGTERM: refuse new streams and tell every client to reconnect at once (it lands on another node). */
   public Future<Void> drain() {
     Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> {
+    fanout.context().runOnContext(v -> {
       draining = true;
-      for (SseConnection conn : new ArrayList<>(index.all())) {
-        conn.end(drainHint, FrameEncoder.LAST_CHUNK);
-        remove(conn);
+      for (Subscriber s : new ArrayList<>(fanout.all())) {
+        if (s instanceof SseConnection conn) {
+          conn.end(drainHint, FrameEncoder.LAST_CHUNK);
+          remove(conn);
+        }
       }
       done.complete();
     });
     return done.future();
-  }
-
-  private void checkChannels(List<String> channels) {
-    if (channels.isEmpty()) {
-      throw ApiError.badRequest("at least one channel is required, e.g. ?channel=order:123");
-    }
-    if (channels.size() > config.sse().maxChannels()) {
-      throw ApiError.badRequest("too many channels (at most " + config.sse().maxChannels() + ")");
-    }
-    for (String c : channels) {
-      if (!Channels.isValid(c)) {
-        throw ApiError.badRequest("invalid channel name: " + abbreviate(c));
-      }
-    }
   }
 
   /**
@@ -581,9 +292,5 @@ public final class SseEndpoint implements FeedListener, LiveListener {
     } catch (NumberFormatException e) {
       throw ApiError.badRequest("Last-Event-ID must be a non-negative event sequence number");
     }
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() > 60 ? s.substring(0, 60) + "..." : s;
   }
 }

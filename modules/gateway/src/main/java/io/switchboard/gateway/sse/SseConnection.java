@@ -8,6 +8,7 @@ import io.switchboard.gateway.feed.EncodedEvent;
 import io.switchboard.gateway.feed.EventView;
 import io.switchboard.gateway.feed.FrameEncoder;
 import io.switchboard.gateway.live.LiveFrame;
+import io.switchboard.gateway.wire.RawChannel;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.ByteBuffer;

@@ -18,6 +18,7 @@ import io.switchboard.gateway.live.LiveFleet;
 import io.switchboard.gateway.live.LiveFrame;
 import io.switchboard.gateway.resume.Resumer;
 import io.switchboard.gateway.stats.SubscriberCounts;
+import io.switchboard.gateway.wire.RawChannel;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package io.switchboard.gateway.sse;
+package io.switchboard.gateway.wire;
 
 import io.switchboard.gateway.feed.FrameEncoder;
 import io.vertx.core.Context;

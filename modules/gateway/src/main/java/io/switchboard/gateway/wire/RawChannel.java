@@ -1,4 +1,4 @@
-package io.switchboard.gateway.sse;
+package io.switchboard.gateway.wire;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -11,9 +11,11 @@ import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.net.impl.VertxHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,15 +23,16 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * The socket under an SSE response, once its head is written. Frames arrive already chunk-encoded, in buffers
- * shared by every connection (see {@code FrameEncoder}); {@link #write} queues them and {@link #flush} sends
- * what is queued in one system call.
+ * The socket under a stream once its protocol is set up: an SSE response once its head is written, or a WebSocket
+ * once upgraded. Frames arrive already encoded for the wire (HTTP chunks, {@code FrameEncoder}; WebSocket frames,
+ * {@code WebSocketFrames}), in buffers shared by every connection; {@link #write} queues them and {@link #flush}
+ * sends what is queued in one system call.
  *
  * <p>On the epoll transport the bytes go straight to the socket: {@code send} for one frame, {@code writev} for
  * several, with no per-write objects and no walk through Netty's pipeline and outbound buffer, which cost more
  * user time per delivery than everything else on the fan-out path (docs/benchmarks.md). Netty is only the
- * fallback for what the kernel does not take: the unsent rest is handed to Netty's outbound buffer below the HTTP
- * encoder, which waits for the socket to become writable, and while Netty holds bytes every later frame goes
+ * fallback for what the kernel does not take: the unsent rest is handed to Netty's outbound buffer below the
+ * protocol's encoder, which waits for the socket to become writable, and while Netty holds bytes every later frame goes
  * through it too, so the order on the wire is the order of {@link #write}s. A client that stops reading thus
  * fills the kernel's buffer, then Netty's; past the high-water mark it is no longer {@link #isWritable} and its
  * connection cuts it off, as before. On other transports every frame takes Netty's path.
@@ -39,7 +42,7 @@ import java.util.Arrays;
  * socket: checking {@code isOpen} before each send is what keeps a closed descriptor's number, reused by a newer
  * connection, from ever being written to.
  */
-final class RawChannel {
+public final class RawChannel {
 
   private static final Logger LOG = LoggerFactory.getLogger(RawChannel.class);
   private static final ByteBuffer[] NONE = new ByteBuffer[0];
@@ -63,15 +66,33 @@ final class RawChannel {
     this.socket = socket;
   }
 
-  static RawChannel of(HttpConnection connection) {
+  /** The socket of an HTTP/1.x response (an SSE stream), below its response encoder. */
+  public static RawChannel of(HttpConnection connection) {
     ConnectionBase base = (ConnectionBase) connection;
-    Channel channel = base.channel();
-    ChannelHandlerContext encoder = channel.pipeline().context(HttpResponseEncoder.class);
+    return of(base.channel(), HttpResponseEncoder.class, base.channelHandlerContext());
+  }
+
+  /**
+   * The socket of a WebSocket, once {@code connection}'s request was upgraded, below its frame encoder: what is
+   * written must be whole frames. (Taken from the connection: Vert.x Web hands out the WebSocket wrapped.)
+   */
+  public static RawChannel ofWebSocket(HttpConnection connection) {
+    Channel channel = ((ConnectionBase) connection).channel();
+    ChannelHandlerContext vertx = channel.pipeline().context(VertxHandler.class);
+    if (vertx == null) {
+      throw new IllegalStateException("no Vert.x handler on this connection");
+    }
+    return of(channel, WebSocketFrameEncoder.class, vertx);
+  }
+
+  private static RawChannel of(Channel channel, Class<? extends ChannelHandler> encoderType,
+                               ChannelHandlerContext vertxHandler) {
+    ChannelHandlerContext encoder = channel.pipeline().context(encoderType);
     if (encoder == null) {
-      throw new IllegalStateException("not an HTTP/1.x connection");
+      throw new IllegalStateException("no " + encoderType.getSimpleName() + " on this connection");
     }
     Socket socket = channel instanceof UnixChannel unix && unix.fd() instanceof Socket s ? s : null;
-    return new RawChannel(channel, encoder, base.channelHandlerContext(), socket);
+    return new RawChannel(channel, encoder, vertxHandler, socket);
   }
 
   /**
@@ -79,7 +100,7 @@ final class RawChannel {
    * decoder's buffers are a good part of what an idle stream costs (docs/benchmarks.md). Anything the client
    * still sends is read and discarded.
    */
-  void dropRequestDecoder() {
+  public void dropRequestDecoder() {
     ChannelPipeline pipeline = channel.pipeline();
     ChannelHandlerContext decoder = pipeline.context(HttpRequestDecoder.class);
     if (decoder != null) {
@@ -101,7 +122,7 @@ final class RawChannel {
    * Queues a pre-encoded chunk, a direct buffer ({@code FrameEncoder}), for the next {@link #flush}; the shared
    * buffer itself is never moved.
    */
-  void write(ByteBuffer chunk) {
+  public void write(ByteBuffer chunk) {
     if (socket == null || viaNetty && !nettyDrained() || !chunk.isDirect()) {
       toNetty(chunk, 0);
       return;
@@ -113,7 +134,7 @@ final class RawChannel {
   }
 
   /** {@link #write} then {@link #flush}, without the queue when nothing waits. */
-  void writeAndFlush(ByteBuffer chunk) {
+  public void writeAndFlush(ByteBuffer chunk) {
     if (queuedCount == 0 && !viaNetty && chunk.isDirect()) {
       sendNow(chunk);
     } else {
@@ -123,7 +144,7 @@ final class RawChannel {
   }
 
   /** Sends what was queued since the last flush, in one system call when the kernel takes it all. */
-  void flush() {
+  public void flush() {
     if (queuedCount > 0) {
       send();
     }
@@ -234,11 +255,11 @@ final class RawChannel {
   }
 
   /** False once the bytes Netty holds passed the high-water mark set by setWriteQueueMaxSize. */
-  boolean isWritable() {
+  public boolean isWritable() {
     return !viaNetty || channel.isWritable();
   }
 
-  boolean isOpen() {
+  public boolean isOpen() {
     return channel.isActive();
   }
 
@@ -246,7 +267,7 @@ final class RawChannel {
    * Closes at once. Vert.x's own close first waits for everything queued to be flushed, which for a client that
    * stopped reading never happens; closing from Vert.x's handler context goes straight to the transport.
    */
-  void close() {
+  public void close() {
     Arrays.fill(queued, 0, queuedCount, null);
     queuedCount = 0;
     vertxHandler.close();

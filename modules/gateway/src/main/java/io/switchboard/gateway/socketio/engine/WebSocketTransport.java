@@ -1,0 +1,50 @@
+package io.switchboard.gateway.socketio.engine;
+
+import io.switchboard.gateway.wire.RawChannel;
+import io.switchboard.gateway.wire.WebSocketFrames;
+
+import java.nio.ByteBuffer;
+
+/**
+ * WebSocket: one Engine.IO packet per text frame. Events arrive with their frame encoded once for every socket
+ * that shows them; they are written straight to the socket ({@link RawChannel}), queued per dispatch and sent in
+ * one system call. A client that stops reading fills the kernel's buffer, then Netty's, and is cut off past the
+ * high-water mark.
+ */
+final class WebSocketTransport implements Transport {
+
+  private final RawChannel raw;
+
+  WebSocketTransport(RawChannel raw) {
+    this.raw = raw;
+  }
+
+  @Override
+  public void send(String text, ByteBuffer frame) {
+    raw.write(frame != null ? frame : WebSocketFrames.text(text));
+  }
+
+  @Override
+  public void flush() {
+    raw.flush();
+  }
+
+  @Override
+  public boolean writable() {
+    return raw.isWritable();
+  }
+
+  @Override
+  public void close(String goodbye) {
+    if (goodbye != null && raw.isOpen()) {
+      raw.write(WebSocketFrames.text(goodbye));
+      raw.flush();
+    }
+    raw.close();
+  }
+
+  @Override
+  public String name() {
+    return "websocket";
+  }
+}

@@ -35,7 +35,7 @@ ensure_node() {
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     apt_install nodejs npm
   fi
-  (cd "$SB_ROOT/modules/node/src/test/js" && [[ -d node_modules/eventsource && -d node_modules/playwright-core ]] \
+  (cd "$SB_ROOT/modules/node/src/test/js" && [[ -d node_modules/eventsource && -d node_modules/playwright-core && -d node_modules/socket.io-client ]] \
     || npm ci --no-audit --no-fund --silent)
   (cd "$SB_ROOT/modules/console" && [[ -d node_modules/leaflet ]] || npm ci --no-audit --no-fund --silent)
 }

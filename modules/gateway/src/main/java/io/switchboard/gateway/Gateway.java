@@ -17,6 +17,12 @@ import io.switchboard.gateway.quota.ConnectionsPerIp;
 import io.switchboard.gateway.quota.StreamLimits;
 import io.switchboard.gateway.quota.StreamQuota;
 import io.switchboard.gateway.resume.Resumer;
+import io.switchboard.gateway.socketio.SessionDirectory;
+import io.switchboard.gateway.socketio.SocketIoEndpoint;
+import io.switchboard.gateway.socketio.cluster.RecoveryStore;
+import io.switchboard.gateway.socketio.engine.EngineSettings;
+import io.switchboard.gateway.socketio.namespace.SocketIoConnection;
+import io.switchboard.gateway.socketio.namespace.SocketServices;
 import io.switchboard.gateway.sse.SseEndpoint;
 import io.switchboard.gateway.sse.StreamRoutes;
 import io.switchboard.gateway.stats.StatsBoard;
@@ -24,6 +30,7 @@ import io.switchboard.gateway.stats.SubscriberCounts;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
@@ -38,6 +45,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Gateway {
 
   public static final String STREAM_PATH = StreamRoutes.STREAM_PATH;
+  /** As the reference server: a WebSocket probe has this long to complete its upgrade. */
+  private static final long UPGRADE_TIMEOUT_MS = 10_000;
 
   private final Vertx vertx;
   private final SwitchboardConfig config;
@@ -47,6 +56,10 @@ public final class Gateway {
   private final LiveFleet fleet;
   private final List<Fanout> fanouts = new CopyOnWriteArrayList<>();
   private final List<SseEndpoint> endpoints = new CopyOnWriteArrayList<>();
+  private final List<SocketIoEndpoint> socketEndpoints = new CopyOnWriteArrayList<>();
+  private final EngineSettings engine;
+  private final SessionDirectory sessions;
+  private final RecoveryStore recovery;
   private final SubscriberCounts counts = new SubscriberCounts();
 
   public Gateway(Vertx vertx, SwitchboardConfig config, Pool pool, TokenVerifier verifier, ChannelAccess access) {
@@ -61,12 +74,17 @@ public final class Gateway {
     this.admission = new StreamAdmission(verifier, new StreamTickets(vertx, config.sse().ticketTtl()), access, limits,
         config.sse().maxChannels());
     this.feed = new SequencedFeed(vertx, reader, config.feed());
+    this.engine = new EngineSettings(config.socketIo().pingInterval().toMillis(),
+        config.socketIo().pingTimeout().toMillis(), config.socketIo().maxPayload(), config.sse().maxBufferBytes(),
+        UPGRADE_TIMEOUT_MS);
+    this.sessions = new SessionDirectory(vertx, engine);
+    this.recovery = new RecoveryStore(vertx, config.socketIo().recoveryWindow());
     this.fleet = new LiveFleet(vertx, new LatestPositions(vertx, config.redis(), config.ingest().staleAfter().toMillis()),
         config.ingest().liveInterval().toMillis(), config.ingest().staleAfter().toMillis());
   }
 
   public Deployable feedVerticle() {
-    return new FeedVerticle(config.nodeId(), feed, fleet, counts);
+    return new FeedVerticle(config.nodeId(), feed, fleet, counts, sessions);
   }
 
   /** The feed and the live fleet with the node's clustered consumers, and the subscriber counts' reports. */
@@ -75,23 +93,26 @@ public final class Gateway {
     private final SequencedFeed feed;
     private final LiveFleet fleet;
     private final SubscriberCounts counts;
+    private final SessionDirectory sessions;
 
-    FeedVerticle(String nodeId, SequencedFeed feed, LiveFleet fleet, SubscriberCounts counts) {
+    FeedVerticle(String nodeId, SequencedFeed feed, LiveFleet fleet, SubscriberCounts counts,
+                 SessionDirectory sessions) {
       this.nodeId = nodeId;
       this.feed = feed;
       this.fleet = fleet;
       this.counts = counts;
+      this.sessions = sessions;
     }
 
     @Override
     public Future<?> start() {
       new StatsBoard(vertx).report(nodeId, counts::toJson);
-      return Future.all(feed.start(), fleet.start());
+      return Future.all(feed.start(), fleet.start(), sessions.start());
     }
 
     @Override
     public Future<?> stop() {
-      return Future.all(feed.stop(), fleet.stop());
+      return Future.all(feed.stop(), fleet.stop(), sessions.stop());
     }
   }
 
@@ -103,9 +124,14 @@ public final class Gateway {
           config.sse().rates().anonymousReplayRate());
       AccessWatch watch = new AccessWatch(vertx, fanout.context(), admission.access(), config.sse().accessRecheck());
       SseEndpoint sse = new SseEndpoint(vertx, config, feed, fanout, resumer, admission, watch, counts, fleet);
+      SocketServices services = new SocketServices(config.nodeId(), vertx, config.socketIo(), config.sse().maxBufferBytes(), fanout,
+          resumer, admission, watch, counts, recovery);
+      SocketIoEndpoint socketIo = new SocketIoEndpoint(sessions, services, engine, feed, config.http().corsOrigins());
       fanouts.add(fanout);
       endpoints.add(sse);
+      socketEndpoints.add(socketIo);
       StreamRoutes.mount(router, sse);
+      socketIo.mount(router);
     };
   }
 
@@ -122,8 +148,23 @@ public final class Gateway {
     return fanouts.stream().mapToInt(Fanout::count).sum();
   }
 
-  /** Stops taking streams and asks every connected client to reconnect elsewhere. */
+  /**
+   * {@code {sessions, forwarded}}: Engine.IO sessions owned here, and requests this node received for sessions of
+   * other nodes and forwarded to them (how much the absence of sticky sessions costs).
+   */
+  public JsonObject socketIoStats() {
+    return new JsonObject().put("sessions", sessions.size()).put("forwarded", sessions.forwarded());
+  }
+
+  /**
+   * Stops taking streams and sockets and asks every connected client to reconnect elsewhere: SSE clients with a
+   * short retry, Socket.IO clients by closing their connection (they reconnect and recover on another node).
+   */
   public Future<Void> drain() {
+    socketEndpoints.forEach(SocketIoEndpoint::drain);
+    for (SocketIoConnection conn : sessions.all()) {
+      conn.session().context().runOnContext(v -> conn.shutdown());
+    }
     return Future.all(endpoints.stream().map(SseEndpoint::drain).toList()).mapEmpty();
   }
 }

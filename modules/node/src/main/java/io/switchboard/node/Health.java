@@ -84,7 +84,8 @@ final class Health implements RouteContributor {
     }
     body.put("relayLeader", relayLeader.getAsBoolean());
     if (gateway != null) {
-      body.put("head", gateway.head()).put("streams", gateway.connections());
+      body.put("head", gateway.head()).put("streams", gateway.connections())
+          .put("socketio", gateway.socketIoStats());
     }
     if (ingest != null) {
       JsonObject status = ingest.get();

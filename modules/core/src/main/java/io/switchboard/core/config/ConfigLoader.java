@@ -123,6 +123,7 @@ public final class ConfigLoader {
             duration("SB_JWT_JWKS_REFRESH", "5m"),
             string("SB_JWT_AUDIENCE", "")),
         sse(),
+        socketIo(),
         new SwitchboardConfig.Feed(
             integer("SB_FEED_MEMORY_EVENTS", 10_000),
             duration("SB_FEED_GAP_CHECK_INTERVAL", "1s"),
@@ -227,6 +228,17 @@ public final class ConfigLoader {
     return new SwitchboardConfig.Sse(heartbeat, retry, maxBufferBytes, flushWindow, maxChannels, replayPageSize,
         ticketTtl, maxStreamsPerUser, streamQuotaTtl, maxStreamsPerIp, trustedProxies, accessRecheck,
         new SwitchboardConfig.StreamRates(openRate, openBurst, ticketRate, ticketBurst, anonymousReplayRate));
+  }
+
+  private SwitchboardConfig.SocketIo socketIo() {
+    Duration pingInterval = duration("SB_SOCKETIO_PING_INTERVAL", "25s");
+    Duration pingTimeout = duration("SB_SOCKETIO_PING_TIMEOUT", "20s");
+    int maxPayload = integer("SB_SOCKETIO_MAX_PAYLOAD", 1_000_000);
+    Duration connectTimeout = duration("SB_SOCKETIO_CONNECT_TIMEOUT", "45s");
+    int maxRooms = integer("SB_SOCKETIO_MAX_ROOMS", 64);
+    Duration recoveryWindow = duration("SB_SOCKETIO_RECOVERY_WINDOW", "24h");
+    return new SwitchboardConfig.SocketIo(pingInterval, pingTimeout, maxPayload, connectTimeout, maxRooms,
+        recoveryWindow);
   }
 
   static Set<Role> roles(String spec) {

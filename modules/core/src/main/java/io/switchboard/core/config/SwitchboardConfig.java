@@ -16,6 +16,7 @@ public record SwitchboardConfig(
     Cluster cluster,
     Auth auth,
     Sse sse,
+    SocketIo socketIo,
     Feed feed,
     Relay relay,
     Redis redis,
@@ -80,6 +81,16 @@ public record SwitchboardConfig(
    * (tickets), and per anonymous stream ({@code anonymousReplayRate}: events a resume without a token is replayed per
    * second). 0 turns one off.
    */
+  /**
+   * The Socket.IO server ({@code /socket.io/}, docs/socketio.md): Engine.IO's heartbeat ({@code pingInterval},
+   * {@code pingTimeout}) and largest accepted message or polling body ({@code maxPayload}, bytes); how long a new
+   * engine connection may wait for its first namespace ({@code connectTimeout}); rooms per socket ({@code maxRooms});
+   * how long a socket's session (its rooms) is kept for connection state recovery ({@code recoveryWindow}, counted
+   * from the socket's last change, not refreshed by events).
+   */
+  public record SocketIo(Duration pingInterval, Duration pingTimeout, int maxPayload, Duration connectTimeout,
+                         int maxRooms, Duration recoveryWindow) {}
+
   public record StreamRates(int openRate, int openBurst, int ticketRate, int ticketBurst, int anonymousReplayRate) {}
 
   public record Feed(int memoryEvents, Duration gapCheckInterval, int backfillPageSize) {}

@@ -12,7 +12,8 @@ public enum Family {
   DELIVERY(new DeliveryDialect()),
   TENANT(new TenantDialect()),
   DASHBOARD(new DashboardDialect()),
-  MEAL(new MealDialect());
+  MEAL(new MealDialect()),
+  NOTIFICATION(new NotificationDialect());
 
   public static final int FORMATS = values().length * Naming.values().length;
 

@@ -32,6 +32,7 @@ public final class Fanout implements FeedListener, LiveListener {
   private final ChannelIndex index = new ChannelIndex();
   private final List<Subscriber> touched = new ArrayList<>();
   private final long flushTimer;
+  private long lastDispatched;
 
   /**
    * On the calling context, which must be the event loop of the subscribers it will hold. {@code flushWindow}
@@ -77,8 +78,17 @@ public final class Fanout implements FeedListener, LiveListener {
     return index.count();
   }
 
+  /**
+   * The sequence number of the last event handed to this loop's subscribers: every subscriber that is live has been
+   * offered everything up to it.
+   */
+  public long lastDispatched() {
+    return lastDispatched;
+  }
+
   @Override
   public void onEvents(List<EncodedEvent> events) {
+    lastDispatched = Math.max(lastDispatched, events.get(events.size() - 1).seq());
     if (events.size() == 1 && flushTimer < 0) {
       // One event gives each subscriber at most one frame: send it on the spot, in a single pass.
       EncodedEvent e = events.get(0);

@@ -67,6 +67,14 @@ public abstract class OrderedDelivery implements Subscriber {
   /** Closes the transport at once. */
   protected abstract void closeTransport();
 
+  /**
+   * Nothing up to {@code seq} is to be written any more: the client was told it is there (a socket's offset mark
+   * after it joined a room; events before the join are not its room's).
+   */
+  protected void skipTo(long seq) {
+    lastSent = Math.max(lastSent, seq);
+  }
+
   /** The id of the last event written. */
   public long lastSent() {
     return lastSent;

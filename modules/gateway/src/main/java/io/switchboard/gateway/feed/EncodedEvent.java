@@ -6,6 +6,7 @@ import io.switchboard.core.event.Event;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
 
 /**
  * A numbered event and its SSE frames, encoded at most once per node and format (family and naming), already as
@@ -17,7 +18,11 @@ public final class EncodedEvent {
   private static final ByteBuffer NOT_SHOWN = FrameEncoder.chunk("");
 
   private final Event event;
+  /** Slots other transports keep their own encodings in ({@link #encoded}). */
+  public static final int TRANSPORT_SLOTS = 32;
+
   private final AtomicReferenceArray<ByteBuffer> chunks = new AtomicReferenceArray<>(Family.FORMATS);
+  private volatile AtomicReferenceArray<Object> others;
 
   EncodedEvent(Event event) {
     this.event = event;
@@ -46,5 +51,33 @@ public final class EncodedEvent {
       }
     }
     return c == NOT_SHOWN ? null : c;
+  }
+
+  /**
+   * Another transport's encoding of this event in its {@code slot} (0 to {@link #TRANSPORT_SLOTS} - 1, each
+   * transport owning its range), made by {@code encoder} at most once per node, like the SSE chunks; the encoder
+   * returns {@code absent} when it shows nothing of the event, and that is cached too.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T encoded(int slot, Function<Event, T> encoder, T absent) {
+    AtomicReferenceArray<Object> slots = others;
+    if (slots == null) {
+      synchronized (this) {
+        slots = others;
+        if (slots == null) {
+          others = slots = new AtomicReferenceArray<>(TRANSPORT_SLOTS);
+        }
+      }
+    }
+    Object v = slots.getAcquire(slot);
+    if (v == null) {
+      T made = encoder.apply(event);
+      Object value = made == null ? absent : made;
+      v = slots.compareAndExchangeRelease(slot, null, value);
+      if (v == null) {
+        v = value;
+      }
+    }
+    return (T) v;
   }
 }

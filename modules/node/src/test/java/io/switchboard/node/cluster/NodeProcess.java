@@ -66,6 +66,11 @@ final class NodeProcess {
     process = pb.start();
   }
 
+  /** The process id, for a test client that kills the node itself (-1 before it started). */
+  long pid() {
+    return process == null ? -1 : process.pid();
+  }
+
   boolean alive() {
     return process != null && process.isAlive();
   }

@@ -67,10 +67,11 @@ final class SeedClient implements AutoCloseable {
     return client;
   }
 
-  /** The eventsource and playwright-core packages come from the lock file; installed once per checkout. */
+  /** The npm packages (eventsource, socket.io-client, playwright-core) come from the lock file; once per checkout. */
   static synchronized void installPackages() throws Exception {
     if (Files.isDirectory(JS.resolve("node_modules").resolve("eventsource"))
-        && Files.isDirectory(JS.resolve("node_modules").resolve("playwright-core"))) {
+        && Files.isDirectory(JS.resolve("node_modules").resolve("playwright-core"))
+        && Files.isDirectory(JS.resolve("node_modules").resolve("socket.io-client"))) {
       return;
     }
     Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(JS.toFile())

@@ -16,9 +16,10 @@ rows = [json.loads(line) for line in open(results) if line.strip()]
 latest = []
 for group in groups:
     value, _, shown = group.partition("=")
-    picked = [r for r in rows if str(r[key]) == value.replace("_", " ")][-runs:]
+    # "_" stands for a space in a label; a target's name may hold one itself (node_socketio)
+    picked = [r for r in rows if str(r[key]) in (value, value.replace("_", " "))][-runs:]
     if picked:
-        latest.append((shown or value.replace("_", " "), picked))
+        latest.append((shown or value, picked))
 
 
 def median_of(picked):

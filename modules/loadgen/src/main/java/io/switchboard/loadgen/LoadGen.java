@@ -39,7 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * java -jar loadgen.jar --target switchboard|bridge|orders|nchan|node --nodes http://127.0.0.1:8081,... --subscribers 3000 --channels 30
  *      --rate 300 --duration 30 --warmup 5 --procs 3 --token JWT --server-pids 11,12,13 [--padding 0]
  *      [--label text] [--json results.jsonl] [--on-connected "shell command run once all are connected"]
+ *      [--client-script deploy/bench/socketio-client/subscriber.mjs]
  * </pre>
+ * {@code --target socketio|node_socketio} subscribes over Socket.IO (WebSocket, one room per subscriber), with the
+ * load client's own Java subscribers or, with {@code --client-script}, an independent client's processes.
  * {@code --target bridge [--redis redis://127.0.0.1:6379] [--stream switchboard:events:in]} publishes by XADD to
  * the Redis bridge's inbound stream. {@code --target gps} runs the driver simulator instead ({@link io.switchboard.loadgen.gps.DriverSimulator}).
  */
@@ -89,10 +92,18 @@ public final class LoadGen {
     int perProc = subscribers / procs;
     for (int p = 0; p < procs; p++) {
       int count = p == procs - 1 ? subscribers - perProc * (procs - 1) : perProc;
-      Process proc = new ProcessBuilder(javaBin, "-Xmx512m", "-XX:+UseSerialGC", "-cp",
-          System.getProperty("java.class.path"), SubscriberProcess.class.getName(), target.name(), nodesArg,
-          String.valueOf(channels), String.valueOf(count), String.valueOf(p * perProc), token)
-          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      List<String> procArgs = List.of(target.name(), nodesArg, String.valueOf(channels), String.valueOf(count),
+          String.valueOf(p * perProc), token);
+      List<String> cmd = new ArrayList<>();
+      if (opt.containsKey("client-script")) {
+        // An independent client speaking the same protocol (deploy/bench/socketio-client: socket.io-client).
+        cmd.addAll(List.of("node", opt.get("client-script")));
+      } else {
+        cmd.addAll(List.of(javaBin, "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+            SubscriberProcess.class.getName()));
+      }
+      cmd.addAll(procArgs);
+      Process proc = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       clients.add(proc);
       outs.add(new BufferedReader(new InputStreamReader(proc.getInputStream())));
       ins.add(new PrintWriter(proc.getOutputStream(), true));

@@ -8,6 +8,8 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import org.HdrHistogram.Histogram;
 
 import java.io.BufferedReader;
@@ -22,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.Deflater;
 
 /**
- * One load-client process holding many SSE connections (a process may hold at most ~20,000 open files here).
+ * One load-client process holding many SSE connections (or Socket.IO WebSockets, {@link SocketIoSubscriber}) (a process may hold at most ~20,000 open files here).
  * Talks to the coordinator over stdin/stdout: prints {@code CONNECTED n}, obeys {@code RESET} and {@code STOP},
  * and finally prints {@code RESULT <received> <errors> <base64 histogram>}.
  */
@@ -49,12 +51,28 @@ public final class SubscriberProcess {
     AtomicInteger connected = new AtomicInteger();
     AtomicInteger errors = new AtomicInteger();
 
+    WebSocketClient webSockets = target.socketIo() ? vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxConnections(count + 10).setIdleTimeout(0)) : null;
     // Open connections in waves so the servers' accept queues are not flooded.
     List<Future<?>> wave = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       int global = offset + i;
       URI node = nodes.get(global % nodes.size());
       String channel = "bench:" + (global % channels);
+      if (webSockets != null) {
+        wave.add(SocketIoSubscriber.open(webSockets, node, token, target.subscribePath(channel), t -> {
+              received[0]++;
+              long latency = Clock.micros() - t;
+              histogram.recordValue(Math.max(0, Math.min(latency, 60_000_000L)));
+            }, errors::incrementAndGet)
+            .onSuccess(ws -> connected.incrementAndGet())
+            .onFailure(e -> errors.incrementAndGet()));
+        if (wave.size() == 250) {
+          Future.join(wave).toCompletionStage().toCompletableFuture().join();
+          wave.clear();
+        }
+        continue;
+      }
       RequestOptions req = new RequestOptions().setMethod(HttpMethod.GET).setHost(node.getHost())
           .setPort(node.getPort()).setURI(target.subscribePath(channel))
           .putHeader("Accept", "text/event-stream");

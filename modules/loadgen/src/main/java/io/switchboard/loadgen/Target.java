@@ -113,7 +113,54 @@ enum Target {
       return Buffer.buffer("{\"channel\":\"" + channel + "\",\"type\":\"bench\",\"data\":{\"t\":" + micros
           + pad(padding) + "}}");
     }
+  },
+
+  /**
+   * Switchboard's Socket.IO: room {@code tenant:bench:<channel>} (a channel name is a room), published like
+   * {@link #SWITCHBOARD}.
+   */
+  SOCKETIO {
+    @Override
+    String subscribePath(String channel) {
+      return "tenant:bench:" + channel;
+    }
+
+    @Override
+    String publishPath(String channel) {
+      return SWITCHBOARD.publishPath(channel);
+    }
+
+    @Override
+    Buffer publishBody(String channel, long micros, int padding) {
+      return SWITCHBOARD.publishBody(channel, micros, padding);
+    }
+  },
+
+  /**
+   * The Node.js socket.io 4.8 peer with @socket.io/redis-adapter (deploy/bench/node-socketio): room
+   * {@code <channel>}, {@code POST /publish} emits to it on every instance.
+   */
+  NODE_SOCKETIO {
+    @Override
+    String subscribePath(String channel) {
+      return channel;
+    }
+
+    @Override
+    String publishPath(String channel) {
+      return "/publish";
+    }
+
+    @Override
+    Buffer publishBody(String channel, long micros, int padding) {
+      return NODE.publishBody(channel, micros, padding);
+    }
   };
+
+  /** Socket.IO targets subscribe by joining a room over WebSocket; {@link #subscribePath} is the room. */
+  boolean socketIo() {
+    return this == SOCKETIO || this == NODE_SOCKETIO;
+  }
 
   abstract String subscribePath(String channel);
 

@@ -48,6 +48,7 @@ trap cleanup EXIT
 for t in $TARGETS; do
   case "$t" in
     socketio) "$CLUSTER" up 3 >/dev/null ;;
+    switchboard) ;;   # SSE on the same cluster, for reference (SB_BENCH_TARGETS="socketio node_socketio switchboard")
     node_socketio) "$PEER" start ;;
   esac
 done
@@ -55,8 +56,9 @@ TOKEN=$("$CLUSTER" token --sub bench --role service --tenant bench --ttl 2h)
 
 for run in $(seq 0 "$RUNS"); do
   for t in $TARGETS; do
+    [[ $t == switchboard && $CLIENT != java ]] && continue   # socket.io-client does not read SSE
     case "$t" in
-      socketio) nodes=http://127.0.0.1:8081,http://127.0.0.1:8082,http://127.0.0.1:8083
+      socketio|switchboard) nodes=http://127.0.0.1:8081,http://127.0.0.1:8082,http://127.0.0.1:8083
                 pids=$(cat "$SB_LOCAL_STATE"/pids/*.pid | paste -sd, -); tok="$TOKEN" ;;
       node_socketio) nodes=http://127.0.0.1:9281,http://127.0.0.1:9282,http://127.0.0.1:9283
                      pids=$("$PEER" pids); tok=- ;;

@@ -74,6 +74,15 @@ public final class ReadDeadlines {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (msg instanceof HttpResponse r && r.status().code() == 101) {
+        // Switched to WebSocket: no more requests will come, and the protocol on top times its own client (a
+        // Socket.IO connection closes without a pong). Timing its reads as a kept-alive HTTP connection's would
+        // cut every WebSocket at the keep-alive time, however busy.
+        cancel();
+        ctx.pipeline().remove(this);
+        ctx.write(msg, promise);
+        return;
+      }
       if (msg instanceof LastHttpContent) {
         // The answer is complete: the next request must come within the keep-alive time, or, when this one's
         // body is still coming (answered early, a 413), that body within the body time.

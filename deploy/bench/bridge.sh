@@ -19,7 +19,7 @@ find_jdk
 ensure_built
 LOADGEN=("$JAVA_HOME/bin/java" -Xmx1g -jar "$SB_ROOT/modules/loadgen/target/loadgen.jar")
 STREAM="switchboard:bench:in"
-export SB_DEMO_DRIVERS=0 SB_MAX_STREAMS_PER_USER=0 SB_MAX_STREAMS_PER_IP=0 SB_PUBLISH_RATE=0
+export SB_DEMO_DRIVERS=0 SB_MAX_STREAMS_PER_USER=0 SB_MAX_STREAMS_PER_IP=0 SB_STREAM_OPEN_RATE=0 SB_PUBLISH_RATE=0
 export SB_BRIDGE_STREAM="$STREAM" SB_BRIDGE_CHANNELS="switchboard:bench:publish" SB_BRIDGE_OUT_PREFIX="switchboard:bench:out:"
 export SB_LOCAL_STATE="$OUT/bridge" SB_LOCAL_DATABASE=sb_bench_bridge SB_LB_PORT=8091 SB_LB_OSMAND_PORT=5255
 export SB_PG_POOL_SIZE="${SB_PG_POOL_SIZE:-8}"

@@ -2,7 +2,14 @@
 # The core fan-out benchmark (issue "Core", figures): Switchboard (3 nodes) side by side with Nchan (3 nginx
 # instances sharing Redis) and a Node.js SSE server scaled with Redis pub/sub (3 instances), same load, same run.
 #
-#   deploy/bench/core-fanout.sh [runs=3] [subscribers=3000] [channels=30] [rate=300] [duration=30] [targets]
+#   deploy/bench/core-fanout.sh [runs=3] [subscribers=3000] [channels=30] [rate=300] [duration=30] [targets] [client=java]
+#
+# client=java uses the load generator's own subscribers (SubscriberProcess: they scan bytes for "t":, the least
+# client CPU); client=node the independent client (deploy/bench/sse-client: Node.js's http client, each stream
+# parsed as EventSource parses it, each event's JSON decoded). Results go to core-fanout.jsonl (java) or
+# core-fanout-node.jsonl. The sparse load of the durable-path issue is `core-fanout.sh 3 3000 3000 1000 20`.
+# Every row also charges PostgreSQL's and Redis's processes (storeCpuUsPerEvent, storeCpuUsPerDelivery): the
+# durable log is Switchboard's cost, Redis pub/sub the peers'.
 #
 # After an unrecorded warm-up round, each run drives every target in turn (interleaved, so a noisy moment hurts all alike) and appends one JSON
 # line per target and run to .run/bench/core-fanout.jsonl; the end prints the medians per target.
@@ -19,7 +26,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
 RUNS="${1:-3}"; SUBS="${2:-3000}"; CHANNELS="${3:-30}"; RATE="${4:-300}"; DURATION="${5:-30}"
-TARGETS="${6:-switchboard nchan node}"
+TARGETS="${6:-switchboard nchan node}"; CLIENT="${7:-java}"
 # The JVM needs minutes of load before C2 has compiled the hot paths (its user time still fell round by round
 # after 90 s); Nchan and Node need none, and get a shorter unrecorded round to fill their caches.
 WARMUP="${SB_BENCH_WARMUP_SECONDS:-240}"
@@ -28,7 +35,7 @@ PEER_WARMUP="${SB_BENCH_PEER_WARMUP_SECONDS:-60}"
 # probe saw every target's latency suffer then): each run publishes this long before its measured window.
 RUN_WARMUP="${SB_BENCH_RUN_WARMUP_SECONDS:-30}"
 OUT="$SB_ROOT/.run/bench"
-RESULTS="$OUT/core-fanout.jsonl"
+RESULTS="$OUT/core-fanout$([[ $CLIENT == java ]] || echo "-$CLIENT").jsonl"
 SPLIT="${SB_BENCH_SPLIT:-0}"
 SPLIT_RESULTS="$OUT/core-split.jsonl"
 PERF="${SB_BENCH_PERF:-0}"
@@ -37,9 +44,16 @@ find_jdk
 ensure_built
 LOADGEN=("$JAVA_HOME/bin/java" -Xmx1g -jar "$SB_ROOT/modules/loadgen/target/loadgen.jar")
 PROCS=$(( (SUBS + 7499) / 7500 )); (( PROCS < 2 )) && PROCS=2
+CLIENT_ARGS=()
+if [[ $CLIENT == node ]]; then
+  ensure_node
+  (cd "$SB_ROOT/deploy/bench/sse-client" && [[ -d node_modules/hdr-histogram-js ]] \
+    || npm ci --no-audit --no-fund --silent >/dev/null)
+  CLIENT_ARGS=(--client-script "$SB_ROOT/deploy/bench/sse-client/subscriber.mjs")
+fi
 
 # One token and one address hold every benchmark stream: no per-user or per-address stream limit here.
-export SB_MAX_STREAMS_PER_USER=0 SB_MAX_STREAMS_PER_IP=0 SB_DEMO_DRIVERS=0
+export SB_MAX_STREAMS_PER_USER=0 SB_MAX_STREAMS_PER_IP=0 SB_STREAM_OPEN_RATE=0 SB_DEMO_DRIVERS=0
 export SB_LOCAL_STATE="$OUT/switchboard" SB_LOCAL_DATABASE=sb_bench SB_LB_PORT=8090
 CLUSTER="$SB_ROOT/deploy/local/cluster.sh"
 cleanup() {
@@ -62,7 +76,8 @@ TOKEN=$("$CLUSTER" token --sub bench --role service --tenant bench --ttl 2h)
 #   drive SUBSCRIBERS RATE SECONDS WARMUP PROCS LABEL JSON
 drive() {
   "${LOADGEN[@]}" --target "$t" --nodes "$nodes" --subscribers "$1" --channels "$CHANNELS" --rate "$2" \
-    --duration "$3" --warmup "$4" --procs "$5" --token "$tok" --server-pids "$pids" --label "$6" --json "$7" 2>/dev/null
+    --duration "$3" --warmup "$4" --procs "$5" --token "$tok" --server-pids "$pids" --label "$6" --json "$7" \
+    --store-pids "$(pgrep -d, -x 'postgres|redis-server' || true)" "${CLIENT_ARGS[@]}" 2>/dev/null
 }
 
 # With SB_BENCH_PERF=1, perf_start WARMUP samples the servers inside the measured window of the drive that follows

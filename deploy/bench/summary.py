@@ -26,13 +26,21 @@ def median_of(picked):
     return lambda field: statistics.median(r[field] for r in picked)
 
 
-print(f"| {key} | delivered | p50 ms | p99 ms | max ms | user µs/delivery | system µs/delivery | total µs/delivery |")
-print("|---|---|---|---|---|---|---|---|")
+# Rows from before the per-event fields existed show only the per-delivery ones.
+per_event = all("cpuTotalUsPerEvent" in r for _, picked in latest for r in picked)
+# Stores are charged only when the run was given their processes (--store-pids).
+stores = per_event and any(r["storeCpuUsPerEvent"] > 0 for _, picked in latest for r in picked)
+extra = (" server µs/event |" if per_event else "") + (
+    " PostgreSQL+Redis µs/event | PostgreSQL+Redis µs/delivery |" if stores else "")
+print(f"| {key} | delivered | p50 ms | p99 ms | max ms | user µs/delivery | system µs/delivery | total µs/delivery |{extra}")
+print("|---|---|---|---|---|---|---|---|" + ("---|" if per_event else "") + ("---|---|" if stores else ""))
 for name, picked in latest:
     med = median_of(picked)
+    cells = (f" {med('cpuTotalUsPerEvent'):.1f} |" if per_event else "") + (
+        f" {med('storeCpuUsPerEvent'):.1f} | {med('storeCpuUsPerDelivery'):.2f} |" if stores else "")
     print(f"| {name} | {med('deliveredPct'):.2f}% | {med('p50ms'):.1f} | {med('p99ms'):.1f} | "
           f"{med('maxMs'):.1f} | {med('cpuUserUsPerDelivery'):.2f} | {med('cpuSysUsPerDelivery'):.2f} | "
-          f"{med('cpuTotalUsPerDelivery'):.2f} |")
+          f"{med('cpuTotalUsPerDelivery'):.2f} |{cells}")
 
 # Runs of core-fanout.sh with SB_BENCH_PERF=1 carry a perf-sampled user/system split as well (cpu-mode.sh), shown
 # only when the latest rows themselves carry it: an older invocation's split must not pass for this one's.

@@ -3,17 +3,17 @@
 // emit('joinRoom', room), recording publish-to-receive latency from the payload's data.t (epoch micros). Speaks the
 // load generator's subscriber protocol (SubscriberProcess): prints "CONNECTED <ok> <errors>", obeys RESET and STOP
 // on stdin, ends with "RESULT <received> <errors> <base64 compressed HdrHistogram>".
-//   node subscriber.mjs <TARGET> <nodes,csv> <channels> <count> <offset> <token|->
+//   node subscriber.mjs <TARGET> <nodes,csv> <channels> <count> <offset> <token|-> <room with {channel}>
 import { io } from "socket.io-client";
 import * as hdr from "hdr-histogram-js";
 import { createInterface } from "node:readline";
 
-const [target, nodesCsv, channelsArg, countArg, offsetArg, token] = process.argv.slice(2);
+const [, nodesCsv, channelsArg, countArg, offsetArg, token, roomTemplate] = process.argv.slice(2);
 const nodes = nodesCsv.split(",");
 const channels = Number(channelsArg);
 const count = Number(countArg);
 const offset = Number(offsetArg);
-const roomOf = (k) => (target === "SOCKETIO" ? "tenant:bench:bench:" : "bench:") + k;
+const roomOf = (k) => roomTemplate.replace("{channel}", `bench:${k}`);
 const micros = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
 
 let histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });

@@ -43,6 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  * {@code --target socketio|node_socketio} subscribes over Socket.IO (WebSocket, one room per subscriber), with the
  * load client's own Java subscribers or, with {@code --client-script}, an independent client's processes.
+ * {@code --client-script deploy/bench/sse-client/subscriber.mjs} is the independent client of the SSE targets.
  * {@code --target bridge [--redis redis://127.0.0.1:6379] [--stream switchboard:events:in]} publishes by XADD to
  * the Redis bridge's inbound stream. {@code --target gps} runs the driver simulator instead ({@link io.switchboard.loadgen.gps.DriverSimulator}).
  */
@@ -92,11 +93,13 @@ public final class LoadGen {
     int perProc = subscribers / procs;
     for (int p = 0; p < procs; p++) {
       int count = p == procs - 1 ? subscribers - perProc * (procs - 1) : perProc;
+      // The last argument tells an independent client (which does not know our targets) where a channel is.
       List<String> procArgs = List.of(target.name(), nodesArg, String.valueOf(channels), String.valueOf(count),
-          String.valueOf(p * perProc), token);
+          String.valueOf(p * perProc), token, target.subscribePath("{channel}"));
       List<String> cmd = new ArrayList<>();
       if (opt.containsKey("client-script")) {
-        // An independent client speaking the same protocol (deploy/bench/socketio-client: socket.io-client).
+        // An independent client speaking the same protocol (deploy/bench/socketio-client: socket.io-client;
+        // deploy/bench/sse-client: Node.js's http client reading streams as EventSource does).
         cmd.addAll(List.of("node", opt.get("client-script")));
       } else {
         cmd.addAll(List.of(javaBin, "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
@@ -188,6 +191,12 @@ public final class LoadGen {
         .put("cpuSysUsPerDelivery", round(perDeliverySys, 2))
         .put("cpuTotalUsPerDelivery", round(perDeliveryUser + perDeliverySys, 2))
         .put("storeCpuUsPerDelivery", received == 0 ? 0 : round((store.userMicros() + store.systemMicros()) / received, 2))
+        // Per published event too: on sparse loads (one subscriber per channel) what an event costs before its
+        // first delivery is the figure that matters.
+        .put("cpuTotalUsPerEvent", outcome[0] == 0 ? 0 : round((cpu.userMicros() + cpu.systemMicros()) / outcome[0], 2))
+        .put("storeCpuUsPerEvent", outcome[0] == 0 ? 0 : round((store.userMicros() + store.systemMicros()) / outcome[0], 2))
+        .put("client", opt.containsKey("client-script")
+            ? java.nio.file.Path.of(opt.get("client-script")).getParent().getFileName().toString() : "loadgen")
         // Rates over the window the CPU was sampled in, so runs of different loads can be subtracted (split.py).
         .put("windowSeconds", round(windowSeconds, 3))
         .put("serverCpuMsPerSec", round((cpu.userMicros() + cpu.systemMicros()) / 1000 / windowSeconds, 2))

@@ -23,6 +23,7 @@ import java.util.List;
 final class SseConnection extends OrderedDelivery {
 
   private final RawChannel raw;
+  private boolean headSent;   // nothing but the response's head may go first (SseEndpoint writes it after the plan)
   private final List<String> channels;
   private final int format;
   private final String owner;
@@ -160,8 +161,13 @@ final class SseConnection extends OrderedDelivery {
     raw.flush();
   }
 
+  /** The response's head is out: frames may follow. */
+  void headSent() {
+    headSent = true;
+  }
+
   void heartbeat(ByteBuffer comment) {
-    if (isClosed()) {
+    if (isClosed() || !headSent) {
       return;
     }
     if (!raw.isWritable()) {
@@ -190,7 +196,10 @@ final class SseConnection extends OrderedDelivery {
 
   /** Ends the stream politely: a last frame (a reconnect hint, a reason) and the last chunk, then closes. */
   void end(ByteBuffer lastFrame, ByteBuffer lastChunk) {
-    if (!isClosed()) {
+    if (!isClosed() && !headSent) {
+      close();
+      raw.close();   // the client retries, as after any connection lost before the head
+    } else if (!isClosed()) {
       close();
       raw.write(lastFrame);
       raw.write(lastChunk);

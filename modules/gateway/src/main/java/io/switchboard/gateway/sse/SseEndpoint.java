@@ -125,9 +125,7 @@ public final class SseEndpoint {
         .putHeader("Cache-Control", "no-cache, no-transform")
         .putHeader("X-Accel-Buffering", "no");
     response.setWriteQueueMaxSize(config.sse().maxBufferBytes());
-    response.writeHead();
     RawChannel raw = RawChannel.of(ctx.request().connection());
-    raw.dropRequestDecoder();
     // Interned: thousands of idle streams share their channel names, user and address strings.
     List<String> channels = admitted.channels().stream().map(String::intern).toList();
     SseConnection conn = new SseConnection(raw, admitted.principal(), admitted.view(), channels, format,
@@ -144,15 +142,22 @@ public final class SseEndpoint {
     // The stream lives for hours and never reads its request again: drop the header maps (about 1 KB a
     // connection among 15,000 idle ones; docs/benchmarks.md).
     ctx.request().headers().clear();
-    response.headers().clear();
     resumer.plan(lastEventId, channels).onComplete(ar -> {
       if (conn.isClosed()) {
         return;
       }
       if (ar.failed()) {
-        conn.cutOff(); // the head is out already: closing makes the client retry
+        conn.cutOff(); // closing makes the client retry
         return;
       }
+      // The head goes out only now that the plan is made: a client may publish as soon as it sees its stream open,
+      // and "from now" must not be a moment later (found when publishing got faster: the first events published
+      // after a fresh stream's open were behind its plan's head, and never sent). Until now the stream is indexed
+      // but not live: what arrived meanwhile is held, and goes out after the head and the first frames.
+      response.writeHead();
+      conn.headSent();
+      raw.dropRequestDecoder();
+      response.headers().clear();
       writeFirstFrames(conn, family, params, ar.result(), lastEventId);
       resumer.catchUp(conn, ar.result(), lastEventId, channels).onFailure(err -> conn.cutOff());
       startPositions(conn);

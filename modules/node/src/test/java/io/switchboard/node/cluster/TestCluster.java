@@ -189,10 +189,17 @@ final class TestCluster implements AutoCloseable {
    * A free port below the kernel's ephemeral range (32768 and up here): an ephemeral port found free can be taken
    * as the local port of any outgoing connection (a pool's, Hazelcast's) before the node binds it.
    */
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   static int freePort() throws IOException {
     java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
     for (int attempt = 0; attempt < 200; attempt++) {
       int port = random.nextInt(20_000, 32_000);
+      // Never the same port twice in one run: a port found free is not bound until its node starts, so two picks
+      // for one cluster could coincide (Hazelcast "Port ... is already in use", about one suite in ten).
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
       try (ServerSocket s = new ServerSocket()) {
         s.setReuseAddress(true);
         s.bind(new java.net.InetSocketAddress("127.0.0.1", port));

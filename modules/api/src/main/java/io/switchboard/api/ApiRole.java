@@ -16,6 +16,8 @@ import io.switchboard.core.config.SwitchboardConfig;
 import io.vertx.core.Vertx;
 import io.switchboard.core.http.RouteContributor;
 import io.switchboard.core.log.OutboxNotifier;
+import io.switchboard.core.log.DirectPublisher;
+import io.switchboard.core.log.EventAppender;
 import io.switchboard.core.log.OutboxWriter;
 import io.vertx.sqlclient.Pool;
 
@@ -28,11 +30,17 @@ public final class ApiRole {
   private ApiRole() {}
 
   public static List<RouteContributor> routes(Vertx vertx, Pool pool, TokenVerifier verifier, ChannelAccess access,
-                                              SwitchboardConfig.Http http, BooleanSupplier databaseReady) {
+                                              SwitchboardConfig.Http http, SwitchboardConfig.Relay relay,
+                                              BooleanSupplier databaseReady) {
     int maxBodyBytes = http.maxBodyBytes();
     OutboxWriter outbox = OutboxWriter.quiet(new OutboxNotifier(pool));
     ChangeRunner runner = new ChangeRunner(pool, outbox, verifier, databaseReady);
-    PublishApi publish = new PublishApi(pool, outbox, verifier, maxBodyBytes, databaseReady, http.publishRate(),
+    // A raw publish is the whole change: the relay leader numbers it with the others of its moment, or (direct
+    // publishing off) one statement writes its outbox row, its own transaction.
+    EventAppender appender = relay.directPublish()
+        ? new DirectPublisher(vertx, pool, outbox, relay.directTimeout(), relay.batchSize())
+        : event -> outbox.appendAlone(pool, event);
+    PublishApi publish = new PublishApi(appender, verifier, maxBodyBytes, databaseReady, http.publishRate(),
         http.publishBurst(), access);
     vertx.setPeriodic(60_000, t -> publish.forgetIdlePublishers());
     StockLedger ledger = new StockLedger();

@@ -98,7 +98,7 @@ final class Node {
     List<RouteContributor> routes = new ArrayList<>();
     routes.add(health);
     if (config.runs(Role.API)) {
-      routes.addAll(ApiRole.routes(vertx, pool, verifier, access, config.http(), health::isMigrated));
+      routes.addAll(ApiRole.routes(vertx, pool, verifier, access, config.http(), config.relay(), health::isMigrated));
       IdempotencyKeyExpiry.start(vertx, pool, config.relay().retention(), config.relay().retentionInterval());
     }
     if (ingest != null) {

@@ -10,18 +10,18 @@ import io.switchboard.core.http.BoundedBody;
 import io.switchboard.core.http.JsonErrors;
 import io.switchboard.core.http.RouteContributor;
 import io.switchboard.core.limits.RateLimit;
-import io.switchboard.core.log.OutboxWriter;
+import io.switchboard.core.log.EventAppender;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 
 import java.util.function.BooleanSupplier;
 
 /**
- * {@code POST /api/v1/events}: services publish a durable event. The event is written to the outbox in its own
- * transaction and answered 202; the relay numbers it and every node fans it out.
+ * {@code POST /api/v1/events}: services publish a durable event. It is answered 202 once it is committed: numbered
+ * by the relay leader with the other events of its moment ({@code DirectPublisher}), or, with
+ * {@code SB_PUBLISH_DIRECT=false}, written to the outbox in its own transaction. Every node fans it out.
  */
 public final class PublishApi implements RouteContributor {
 
@@ -29,20 +29,18 @@ public final class PublishApi implements RouteContributor {
   private static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
 
-  private final Pool pool;
   private final TokenVerifier verifier;
-  private final OutboxWriter outbox;
+  private final EventAppender appender;
   private final RateLimit limit;
   private final ChannelAccess access;
   private final int maxBodyBytes;
   private final BooleanSupplier logReady;
 
-  public PublishApi(Pool pool, OutboxWriter outbox, TokenVerifier verifier, int maxBodyBytes,
+  public PublishApi(EventAppender appender, TokenVerifier verifier, int maxBodyBytes,
                     BooleanSupplier logReady, int ratePerSecond, int burst, ChannelAccess access) {
     this.limit = new RateLimit(ratePerSecond, burst);
     this.access = access;
-    this.pool = pool;
-    this.outbox = outbox;
+    this.appender = appender;
     this.verifier = verifier;
     this.maxBodyBytes = maxBodyBytes;
     this.logReady = logReady;
@@ -86,9 +84,7 @@ public final class PublishApi implements RouteContributor {
     if (!logReady.getAsBoolean()) {
       return Future.failedFuture(ApiError.unavailable("the event log is not ready yet; retry shortly"));
     }
-    // The outbox row is the whole change here: one statement is its own transaction, and saves the
-    // BEGIN/COMMIT round trips of an explicit one. Domain producers append inside their own transactions.
-    return outbox.appendAlone(pool, event)
+    return appender.append(event)
         .recover(err -> Future.failedFuture(ApiError.unavailable("the event log is unavailable; retry shortly")));
   }
 

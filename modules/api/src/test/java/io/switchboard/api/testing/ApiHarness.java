@@ -53,7 +53,7 @@ public final class ApiHarness implements AutoCloseable {
     try {
       TokenVerifier verifier = new TokenVerifier(pg.vertx(), pg.config().auth());
       ChannelAccess access = new ChannelAccess(pg.pool());
-      var routes = ApiRole.routes(pg.vertx(), pg.pool(), verifier, access, pg.config().http(), () -> true);
+      var routes = ApiRole.routes(pg.vertx(), pg.pool(), verifier, access, pg.config().http(), pg.config().relay(), () -> true);
       Router router = Router.router(pg.vertx());
       routes.forEach(r -> r.mount(router));
       router.route().failureHandler(JsonErrors::handle);

@@ -135,7 +135,9 @@ public final class ConfigLoader {
             duration("SB_EVENT_RETENTION", "24h"),
             duration("SB_RETENTION_INTERVAL", "60s"),
             duration("SB_RELAY_VACUUM_INTERVAL", "10s"),
-            duration("SB_RELAY_LINGER", "0ms")),
+            duration("SB_RELAY_LINGER", "0ms"),
+            bool("SB_PUBLISH_DIRECT", true),
+            duration("SB_PUBLISH_DIRECT_TIMEOUT", "500ms")),
         new SwitchboardConfig.Redis(
             string("SB_REDIS_URI", "redis://127.0.0.1:6379"),
             integer("SB_REDIS_POOL_SIZE", 8),

@@ -95,9 +95,15 @@ public record SwitchboardConfig(
 
   public record Feed(int memoryEvents, Duration gapCheckInterval, int backfillPageSize) {}
 
-  /** {@code vacuumInterval}: how often the relay leader vacuums the outbox queue itself; zero leaves it to autovacuum. */
+  /**
+   * {@code vacuumInterval}: how often the relay leader vacuums the outbox queue itself; zero leaves it to
+   * autovacuum. {@code directPublish}: raw publishes go to the relay leader over the event bus and are numbered in
+   * its next statement (false: through the outbox, as domain events); {@code directTimeout}: how long a publisher
+   * waits for the leader before it writes the event to the outbox instead.
+   */
   public record Relay(int batchSize, Duration pollInterval, long lockKey, Duration retention,
-                      Duration retentionInterval, Duration vacuumInterval, Duration linger) {}
+                      Duration retentionInterval, Duration vacuumInterval, Duration linger, boolean directPublish,
+                      Duration directTimeout) {}
 
   /** Redis holds the live positions; {@code keyPrefix} namespaces every key (one deployment, or one test). */
   public record Redis(String uri, int poolSize, String keyPrefix) {}

@@ -22,5 +22,11 @@ public final class Addresses {
    */
   public static final String TRANSIENT_EVENTS = "switchboard.events.transient";
 
+  /**
+   * Raw publishes on their way to the relay leader, which numbers them in its next statement: a batch of
+   * {@link io.switchboard.core.log.DirectEvent}s per message, request and reply. Only the leader consumes it.
+   */
+  public static final String DIRECT_EVENTS = "switchboard.events.direct";
+
   private Addresses() {}
 }

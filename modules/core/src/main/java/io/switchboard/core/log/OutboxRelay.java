@@ -6,6 +6,8 @@ import io.switchboard.core.event.Event;
 import io.switchboard.core.event.EventBatchCodec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -33,16 +35,36 @@ public final class OutboxRelay extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
 
+  /**
+   * $1: how many outbox rows at most; $2..$5: the direct events (ids, channels as JSON arrays, types, data), numbered
+   * after the outbox rows, so an outbox row committed before a publish was sent is numbered before it. An outbox row
+   * that retries a direct publish ({@code maybe_numbered}) is dropped when its event is in the log already, and a
+   * direct event whose retry is in this batch is left to the retry: each event is numbered once (the unique index
+   * on {@code sb_events.event_id} is the last word).
+   */
   static final String NUMBER_BATCH = """
       WITH state AS (
         SELECT last_seq FROM sb_log_state WHERE id = 1 FOR UPDATE
       ), picked AS (
-        SELECT ctid AS row_ctid, id, event_id, channels, type, data, created_at FROM sb_outbox
+        SELECT ctid AS row_ctid, id, event_id, channels, type, data, created_at, maybe_numbered FROM sb_outbox
         ORDER BY id LIMIT $1 FOR UPDATE
+      ), fresh AS (
+        SELECT * FROM picked p
+        WHERE NOT (p.maybe_numbered AND EXISTS (SELECT 1 FROM sb_events e WHERE e.event_id = p.event_id))
+      ), direct AS (
+        SELECT d.event_id::uuid AS event_id, ARRAY(SELECT json_array_elements_text(d.channels::json)) AS channels,
+               d.type, d.data::json AS data, d.ord
+        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS d(event_id, channels, type, data, ord)
+        WHERE d.event_id::uuid NOT IN (SELECT event_id FROM picked WHERE maybe_numbered)
       ), numbered AS (
-        SELECT p.*, (SELECT last_seq FROM state) + row_number() OVER (ORDER BY p.id) AS seq FROM picked p
+        SELECT f.event_id, f.channels, f.type, f.data, f.created_at,
+               (SELECT last_seq FROM state) + row_number() OVER (ORDER BY f.id) AS seq FROM fresh f
+        UNION ALL
+        SELECT d.event_id, d.channels, d.type, d.data, clock_timestamp(),
+               (SELECT last_seq FROM state) + (SELECT count(*) FROM fresh) + row_number() OVER (ORDER BY d.ord)
+        FROM direct d
       ), moved AS (
-        DELETE FROM sb_outbox WHERE ctid = ANY(ARRAY(SELECT row_ctid FROM numbered))
+        DELETE FROM sb_outbox WHERE ctid = ANY(ARRAY(SELECT row_ctid FROM picked))
       ), bumped AS (
         UPDATE sb_log_state SET last_seq = last_seq + (SELECT count(*) FROM numbered)
         WHERE id = 1 AND EXISTS (SELECT 1 FROM numbered)
@@ -63,6 +85,8 @@ public final class OutboxRelay extends VerticleBase {
   private long pollTimer = -1;
   private boolean draining;
   private boolean drainAgain;
+  private DirectQueue direct;
+  private MessageConsumer<JsonArray> directConsumer;
 
   public OutboxRelay(SwitchboardConfig config) {
     this.config = config;
@@ -71,6 +95,8 @@ public final class OutboxRelay extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = PgClients.pool(vertx, config.postgres()); // the node's shared pool (shared by name)
+    // A batch older than half its publisher's timeout is left to the publisher's outbox retry.
+    direct = new DirectQueue(config.relay().directTimeout().toMillis() / 2);
     retention = new RetentionJob(vertx, pool, config.relay());
     vacuum = new QueueVacuum(vertx, pool, config.relay().vacuumInterval());
     election = new LeaderElection(vertx, PgClients.connectOptions(config.postgres()), config.relay().lockKey(),
@@ -102,12 +128,25 @@ public final class OutboxRelay extends VerticleBase {
         .onSuccess(v -> drain())
         .onFailure(err -> LOG.warn("LISTEN failed: {}", err.getMessage()));
     pollTimer = vertx.setPeriodic(config.relay().pollInterval().toMillis(), t -> drain());
+    // Direct publishes come to the leader only: a publisher finds no handler while there is none, and uses the
+    // outbox. Only this verticle's context touches the queue.
+    directConsumer = vertx.eventBus().consumer(Addresses.DIRECT_EVENTS, m -> {
+      direct.add(m);
+      drain();
+    });
     retention.start();
     vacuum.start();
   }
 
   private void stepDown() {
     leaderConnection = null;
+    if (directConsumer != null) {
+      directConsumer.unregister();
+      directConsumer = null;
+    }
+    if (direct != null) {
+      direct.failAll("the relay stepped down");
+    }
     if (pollTimer >= 0) {
       vertx.cancelTimer(pollTimer);
       pollTimer = -1;
@@ -149,13 +188,17 @@ public final class OutboxRelay extends VerticleBase {
 
   private void numberBatch(PgConnection conn) {
     int batchSize = config.relay().batchSize();
-    conn.preparedQuery(NUMBER_BATCH).execute(Tuple.of(batchSize))
+    DirectQueue.Taken taken = direct.take(batchSize);
+    conn.preparedQuery(NUMBER_BATCH)
+        .execute(Tuple.of(batchSize, taken.ids(), taken.channels(), taken.types(), taken.data()))
         .map(EventLogReader::events)
         .onSuccess(events -> {
+          taken.succeeded();
           publish(events);
+          boolean outboxFull = events.size() - taken.size() >= batchSize;
           if (conn != leaderConnection) {
             draining = false;
-          } else if (events.size() == batchSize || drainAgain) {
+          } else if (outboxFull || drainAgain || !direct.isEmpty()) {
             drainAgain = false;
             numberBatch(conn);
           } else {
@@ -163,6 +206,9 @@ public final class OutboxRelay extends VerticleBase {
           }
         })
         .onFailure(err -> {
+          // Not numbered (the statement rolled back) or not known: either way the publishers write their events
+          // to the outbox, marked as maybe numbered, and the statement drops those already in the log.
+          taken.failed(err.getMessage());
           draining = false;
           LOG.warn("Relay batch failed: {}", err.getMessage());
         });

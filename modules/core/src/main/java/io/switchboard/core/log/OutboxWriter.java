@@ -21,6 +21,9 @@ public final class OutboxWriter {
   private static final String INSERT = "INSERT INTO sb_outbox (channels, type, data, quiet)"
       + " VALUES ($1, $2, $3::text::json, $4) RETURNING event_id::text";
 
+  private static final String INSERT_MAYBE_NUMBERED = "INSERT INTO sb_outbox (event_id, channels, type, data, quiet,"
+      + " maybe_numbered) VALUES ($1::uuid, $2, $3, $4::text::json, $5, true)";
+
   private final OutboxNotifier notifier;
 
   private OutboxWriter(OutboxNotifier notifier) {
@@ -72,6 +75,20 @@ public final class OutboxWriter {
       rows.add(row(e, notifier != null));
     }
     return tx.preparedQuery(INSERT).executeBatch(rows).mapEmpty();
+  }
+
+  /**
+   * Writes direct publishes whose numbering is in doubt (the leader could not be asked, or did not answer) with
+   * their own event ids, marked so that the relay drops any whose event is in the log already; one transaction,
+   * then the relay is woken.
+   */
+  public Future<Void> appendMaybeNumbered(SqlClient pool, java.util.List<DirectEvent> events) {
+    java.util.List<Tuple> rows = new java.util.ArrayList<>(events.size());
+    for (DirectEvent d : events) {
+      NewEvent e = d.event();
+      rows.add(Tuple.of(d.eventId(), e.channels().toArray(String[]::new), e.type(), e.data(), notifier != null));
+    }
+    return pool.preparedQuery(INSERT_MAYBE_NUMBERED).executeBatch(rows).<Void>mapEmpty().andThen(ar -> committed());
   }
 
   private static Future<String> insert(SqlClient client, NewEvent event, boolean quiet) {

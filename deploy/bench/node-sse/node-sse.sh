@@ -3,30 +3,7 @@
 #   deploy/bench/node-sse/node-sse.sh start|stop|pids
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../lib/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../node-peer.sh"
 DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-STATE="${SB_BENCH_STATE:-$SB_ROOT/.run/bench}/node-sse"
-PORTS=(9181 9182 9183)
-
-case "${1:-}" in
-  start)
-    ensure_redis
-    command -v node >/dev/null || apt_install nodejs npm
-    [[ -d "$DIR/node_modules/redis" ]] || (cd "$DIR" && npm install --no-audit --no-fund --silent >/dev/null)
-    mkdir -p "$STATE"
-    for p in "${PORTS[@]}"; do
-      setsid nohup node "$DIR/server.js" "$p" > "$STATE/$p.log" 2>&1 < /dev/null &
-      echo $! > "$STATE/$p.pid"
-    done
-    for p in "${PORTS[@]}"; do
-      for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$p/" && break; sleep 0.1; done
-    done
-    log "node-sse on ${PORTS[*]}"
-    ;;
-  stop)
-    for p in "${PORTS[@]}"; do [[ -f "$STATE/$p.pid" ]] && kill "$(cat "$STATE/$p.pid")" 2>/dev/null || true; rm -f "$STATE/$p.pid"; done
-    ;;
-  pids)
-    for p in "${PORTS[@]}"; do cat "$STATE/$p.pid"; done | paste -sd, -
-    ;;
-  *) echo "usage: $0 start|stop|pids" >&2; exit 2 ;;
-esac
+NAME=node-sse PORTS=(9181 9182 9183) PROBE=/   # any answer will do (a 404 here)
+node_peer "$@"

@@ -22,14 +22,21 @@ public record DirectEvent(String eventId, NewEvent event) {
     return out;
   }
 
-  public static List<DirectEvent> decode(JsonArray batch) {
-    List<DirectEvent> out = new ArrayList<>(batch.size());
-    for (int i = 0; i < batch.size(); i++) {
-      JsonArray a = batch.getJsonArray(i);
-      List<String> channels = new ArrayList<>();
-      a.getJsonArray(1).forEach(c -> channels.add((String) c));
-      out.add(new DirectEvent(a.getString(0), new NewEvent(channels, a.getString(2), a.getString(3))));
-    }
-    return out;
+  // The leader reads a batch's rows as they came, straight into its statement's parameters: channels stay JSON.
+
+  static String id(JsonArray row) {
+    return row.getString(0);
+  }
+
+  static String channelsJson(JsonArray row) {
+    return row.getJsonArray(1).encode();
+  }
+
+  static String type(JsonArray row) {
+    return row.getString(2);
+  }
+
+  static String data(JsonArray row) {
+    return row.getString(3);
   }
 }

@@ -57,11 +57,12 @@ public final class DirectPublisher implements EventAppender {
     return gathers.computeIfAbsent(context, Gather::new).add(new DirectEvent(UUID.randomUUID().toString(), event));
   }
 
+  private record Pending(DirectEvent event, Promise<String> promise) {}
+
   /** One event loop's gathering: one request out at a time; what comes meanwhile waits for the next. */
   private final class Gather {
     private final Context context;
-    private List<DirectEvent> events = new ArrayList<>();
-    private List<Promise<String>> promises = new ArrayList<>();
+    private List<Pending> pending = new ArrayList<>();
     private boolean busy;   // a request is out, or one is about to leave
     private long askAgainAt = System.nanoTime();
 
@@ -71,8 +72,7 @@ public final class DirectPublisher implements EventAppender {
 
     Future<String> add(DirectEvent event) {
       Promise<String> promise = Promise.promise();
-      events.add(event);
-      promises.add(promise);
+      pending.add(new Pending(event, promise));
       if (!busy) {
         busy = true;
         // After the current task: requests read in the same pass over the sockets leave together.
@@ -82,21 +82,20 @@ public final class DirectPublisher implements EventAppender {
     }
 
     private void send() {
-      if (events.isEmpty()) {
+      if (pending.isEmpty()) {
         busy = false;
         return;
       }
-      int n = Math.min(events.size(), maxBatch);
-      List<DirectEvent> batch = new ArrayList<>(events.subList(0, n));
-      List<Promise<String>> waiting = new ArrayList<>(promises.subList(0, n));
-      events = new ArrayList<>(events.subList(n, events.size()));
-      promises = new ArrayList<>(promises.subList(n, promises.size()));
+      int n = Math.min(pending.size(), maxBatch);
+      List<Pending> waiting = new ArrayList<>(pending.subList(0, n));
+      pending = new ArrayList<>(pending.subList(n, pending.size()));
+      List<DirectEvent> batch = waiting.stream().map(Pending::event).toList();
       if (System.nanoTime() - askAgainAt < 0) {
         // The leader did not answer a moment ago (it may have died, and the cluster not have noticed yet): do not
         // keep every publish of the loop waiting a timeout each; write to the outbox until it is time to ask again.
         Future<Void> written = outbox.appendMaybeNumbered(pool, batch);
         written.onComplete(ar -> send());
-        settle(batch, waiting, written);
+        settle(waiting, written);
         return;
       }
       Future<?> asked = vertx.eventBus().request(Addresses.DIRECT_EVENTS, DirectEvent.encode(batch), delivery);
@@ -107,17 +106,17 @@ public final class DirectPublisher implements EventAppender {
         }
         send();
       });
-      settle(batch, waiting,
+      settle(waiting,
           asked.transform(ar -> ar.succeeded() ? Future.succeededFuture() : outbox.appendMaybeNumbered(pool, batch)));
     }
 
-    private void settle(List<DirectEvent> batch, List<Promise<String>> waiting, Future<?> durable) {
+    private void settle(List<Pending> waiting, Future<?> durable) {
       durable.onComplete(ar -> {
-        for (int i = 0; i < batch.size(); i++) {
+        for (Pending p : waiting) {
           if (ar.succeeded()) {
-            waiting.get(i).complete(batch.get(i).eventId());
+            p.promise.complete(p.event.eventId());
           } else {
-            waiting.get(i).fail(ar.cause());
+            p.promise.fail(ar.cause());
           }
         }
       });

@@ -62,7 +62,7 @@ final class DirectQueue {
     }
     long now = System.nanoTime();
     List<Message<JsonArray>> messages = new ArrayList<>();
-    List<DirectEvent> events = new ArrayList<>();
+    List<JsonArray> rows = new ArrayList<>();
     while (!waiting.isEmpty()) {
       Waiting w = waiting.peek();
       if (now - w.arrivedNanos > maxWaitNanos) {
@@ -70,24 +70,24 @@ final class DirectQueue {
         w.message.fail(NOT_NUMBERED, "waited too long at the relay");
         continue;
       }
-      if (!messages.isEmpty() && events.size() + w.message.body().size() > maxEvents) {
+      if (!messages.isEmpty() && rows.size() + w.message.body().size() > maxEvents) {
         break;
       }
       waiting.poll();
       messages.add(w.message);
-      events.addAll(DirectEvent.decode(w.message.body()));
+      w.message.body().forEach(row -> rows.add((JsonArray) row));
     }
-    int n = events.size();
+    int n = rows.size();
     String[] ids = new String[n];
     String[] channels = new String[n];
     String[] types = new String[n];
     String[] data = new String[n];
     for (int i = 0; i < n; i++) {
-      DirectEvent d = events.get(i);
-      ids[i] = d.eventId();
-      channels[i] = new JsonArray(new ArrayList<>(d.event().channels())).encode();
-      types[i] = d.event().type();
-      data[i] = d.event().data();
+      JsonArray row = rows.get(i);
+      ids[i] = DirectEvent.id(row);
+      channels[i] = DirectEvent.channelsJson(row);
+      types[i] = DirectEvent.type(row);
+      data[i] = DirectEvent.data(row);
     }
     return new Taken(messages, ids, channels, types, data);
   }

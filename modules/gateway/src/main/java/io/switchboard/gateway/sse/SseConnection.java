@@ -196,15 +196,16 @@ final class SseConnection extends OrderedDelivery {
 
   /** Ends the stream politely: a last frame (a reconnect hint, a reason) and the last chunk, then closes. */
   void end(ByteBuffer lastFrame, ByteBuffer lastChunk) {
-    if (!isClosed() && !headSent) {
-      close();
-      raw.close();   // the client retries, as after any connection lost before the head
-    } else if (!isClosed()) {
-      close();
+    if (isClosed()) {
+      return;
+    }
+    close();
+    if (headSent) {   // before its head a stream is just closed: the client retries, as after any lost connection
       raw.write(lastFrame);
       raw.write(lastChunk);
       raw.flush();
-      raw.close();
     }
+    raw.close();
   }
+
 }

@@ -87,6 +87,7 @@ for (const transports of [["websocket"], ["polling"]]) {
     await until("events flowing", () => payloads(seen, "recovery.flow").length >= 10);
     const victim = config.nodes.find((n) => n.id === socket.nodes[socket.nodes.length - 1]);
     const connects = socket.nodes.length;
+    const acceptedBeforeKill = flow.accepted.length;
     process.kill(victim.pid, "SIGKILL");
     await until("the reconnection", () => socket.nodes.length > connects && socket.connected, 30_000);
     assert.equal(socket.recovered, true);
@@ -98,7 +99,9 @@ for (const transports of [["websocket"], ["polling"]]) {
       return flow.accepted.every((n) => got.has(n));
     }, 15_000).catch(() => {});
     assertExactlyOnceInOrder(seen, "recovery.flow", flow.accepted);
-    assert.ok(flow.accepted.length > 40, "events flowed: " + flow.accepted.length);
+    // Events flowed on both sides of the kill (how many depends on the machine's speed, not on the recovery).
+    assert.ok(flow.accepted.length - acceptedBeforeKill >= 10,
+      `events accepted after the kill: ${flow.accepted.length - acceptedBeforeKill}`);
     socket.close();
   });
 }

@@ -24,12 +24,10 @@ final class HttpFrontVerticle extends VerticleBase {
 
   private final SwitchboardConfig.Http config;
   private final List<RouteContributor> contributors;
-  private final int maxPayload;
   private HttpServer server;
 
-  HttpFrontVerticle(SwitchboardConfig.Http config, List<RouteContributor> contributors, int maxPayload) {
+  HttpFrontVerticle(SwitchboardConfig.Http config, List<RouteContributor> contributors) {
     this.config = config;
-    this.maxPayload = maxPayload;
     this.contributors = contributors;
   }
 
@@ -63,14 +61,11 @@ final class HttpFrontVerticle extends VerticleBase {
         .setHost(config.host())
         .setPort(config.port())
         .setCompressionSupported(false)   // never compress SSE: it would buffer frames
-        // WebSockets (Socket.IO) without compression: their frames are encoded once and written as they are to
-        // every socket (RawChannel), and without these Vert.x puts a WebSocket extension handler into every
-        // connection's pipeline, which inspects every request and response and stays with every idle SSE stream.
+        // Our WebSockets (Socket.IO) are served below Vert.x (RawWebSocket) and never compressed; without these
+        // Vert.x would still put a WebSocket extension handler into every connection's pipeline, which inspects
+        // every request and response and stays with every idle SSE stream.
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
-        // A Socket.IO message is at most maxPayload bytes, in one frame or several; past it Vert.x closes with 1009.
-        .setMaxWebSocketFrameSize(maxPayload)
-        .setMaxWebSocketMessageSize(maxPayload)
         // HTTP/1.1 only: SSE frames are written as pre-encoded HTTP/1.1 chunks (see RawChannel); HTTP/2 is for a
         // TLS-terminating proxy in front to speak to browsers.
         .setHttp2ClearTextEnabled(false)

@@ -132,7 +132,7 @@ final class Node {
     Future<?> ingestWorker = ingest == null ? Future.succeededFuture() : vertx.deployVerticle(ingest.worker());
     Future<?> bridgeWorker = bridge == null ? Future.succeededFuture() : vertx.deployVerticle(bridge.verticle());
     return Future.all(feed, ingestWorker, bridgeWorker)
-        .compose(v -> vertx.deployVerticle(() -> new HttpFrontVerticle(config.http(), routes, config.socketIo().maxPayload()),
+        .compose(v -> vertx.deployVerticle(() -> new HttpFrontVerticle(config.http(), routes),
             new DeploymentOptions().setInstances(config.http().eventLoops())))
         .compose(v -> ingest == null || ingest.osmAnd() == null ? Future.succeededFuture()
             : vertx.deployVerticle(ingest.osmAnd(), new DeploymentOptions().setInstances(config.http().eventLoops()))

@@ -10,11 +10,11 @@ import io.switchboard.gateway.socketio.engine.PollReply;
 import io.switchboard.gateway.socketio.namespace.Handshake;
 import io.switchboard.gateway.socketio.namespace.SocketIoConnection;
 import io.switchboard.gateway.socketio.namespace.SocketServices;
-import io.switchboard.gateway.wire.RawChannel;
+import io.switchboard.gateway.wire.RawWebSocket;
+import io.switchboard.gateway.wire.WebSocketHandshake;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -95,13 +95,10 @@ public final class SocketIoEndpoint {
       return;
     }
     if ("websocket".equals(transport)) {
-      if (!isUpgrade(req)) {
-        error(req.response(), EngineError.BAD_REQUEST, "transport=websocket needs a WebSocket upgrade");
-        return;
+      RawWebSocket ws = upgrade(req);
+      if (ws != null) {
+        new UpgradingWebSocket(ws, sid, directory, services, settings).start();
       }
-      HttpConnection connection = req.connection();
-      req.toWebSocket().onSuccess(ws -> new UpgradingWebSocket(ws, connection, sid, directory, services, settings)
-          .start());
     } else if (req.method() == HttpMethod.GET) {
       directory.poll(sid, replyTo(req.response()));
     } else if (req.method() == HttpMethod.POST) {
@@ -120,26 +117,28 @@ public final class SocketIoEndpoint {
   }
 
   private void openWebSocket(HttpServerRequest req, Handshake handshake) {
-    if (!isUpgrade(req)) {
-      error(req.response(), EngineError.BAD_REQUEST, "transport=websocket needs a WebSocket upgrade");
+    RawWebSocket ws = upgrade(req);
+    if (ws == null) {
       return;
     }
-    HttpConnection connection = req.connection();
-    req.toWebSocket().onSuccess(ws -> {
-      EngineSession session = EngineSession.webSocket(directory.newSid(), services.vertx(), settings,
-          RawChannel.ofWebSocket(connection), directory::ended);
-      SocketIoConnection conn = new SocketIoConnection(session, handshake, services);
-      directory.register(conn);
-      session.send(session.openPacket(), null);
-      session.flush();
-      UpgradingWebSocket.wire(ws, session);
-      conn.start(services.settings().connectTimeout().toMillis());
-    });
+    EngineSession session = EngineSession.webSocket(directory.newSid(), services.vertx(), settings, ws.raw(),
+        directory::ended);
+    SocketIoConnection conn = new SocketIoConnection(session, handshake, services);
+    directory.register(conn);
+    session.send(session.openPacket(), null);
+    session.flush();
+    UpgradingWebSocket.wire(ws, session);
+    conn.start(services.settings().connectTimeout().toMillis());
   }
 
-  private static boolean isUpgrade(HttpServerRequest req) {
-    String upgrade = req.getHeader("Upgrade");
-    return upgrade != null && upgrade.equalsIgnoreCase("websocket");
+  /** The request's connection as a WebSocket, or null when it cannot be one (it was answered with 400). */
+  private RawWebSocket upgrade(HttpServerRequest req) {
+    String refusal = WebSocketHandshake.refusal(req);
+    if (refusal != null) {
+      error(req.response(), EngineError.BAD_REQUEST, "transport=websocket needs a WebSocket upgrade: " + refusal);
+      return null;
+    }
+    return RawWebSocket.accept(req, settings.maxPayload());
   }
 
   /** Reads a POST body of at most {@code maxPayload} bytes; a larger one is refused with 413 as it arrives. */

@@ -7,11 +7,9 @@ import io.switchboard.gateway.socketio.namespace.SocketServices;
 import io.switchboard.gateway.socketio.protocol.BadPacket;
 import io.switchboard.gateway.socketio.protocol.EnginePacket;
 import io.switchboard.gateway.socketio.protocol.EnginePayload;
-import io.switchboard.gateway.wire.RawChannel;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.switchboard.gateway.wire.RawWebSocket;
+import io.switchboard.gateway.wire.WebSocketListener;
 import io.vertx.core.Context;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.ServerWebSocket;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,12 +22,11 @@ import java.util.List;
  * event and the packets their client had not fetched. What the client sends meanwhile waits and is handled in
  * order once the session is here. Anything else before the upgrade closes the WebSocket; the client goes on polling.
  */
-final class UpgradingWebSocket {
+final class UpgradingWebSocket implements WebSocketListener {
 
   private enum State { AWAITING_PROBE, PROBING, PROBED, ADOPTING, DONE }
 
-  private final ServerWebSocket ws;
-  private final HttpConnection connection;
+  private final RawWebSocket ws;
   private final String sid;
   private final SessionDirectory directory;
   private final SocketServices services;
@@ -38,10 +35,9 @@ final class UpgradingWebSocket {
   private State state = State.AWAITING_PROBE;
   private Context context;
 
-  UpgradingWebSocket(ServerWebSocket ws, HttpConnection connection, String sid, SessionDirectory directory, SocketServices services,
+  UpgradingWebSocket(RawWebSocket ws, String sid, SessionDirectory directory, SocketServices services,
                      EngineSettings settings) {
     this.ws = ws;
-    this.connection = connection;
     this.sid = sid;
     this.directory = directory;
     this.services = services;
@@ -51,13 +47,7 @@ final class UpgradingWebSocket {
   /** On the WebSocket's event loop. */
   void start() {
     context = services.vertx().getOrCreateContext();
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(b -> {
-      if (state != State.ADOPTING) {
-        ws.close();
-      }
-    });
-    ws.closeHandler(v -> state = State.DONE);
+    ws.listen(this);
     services.vertx().setTimer(settings.upgradeTimeoutMs(), t -> {
       if (state != State.ADOPTING && state != State.DONE) {
         ws.close();
@@ -65,7 +55,20 @@ final class UpgradingWebSocket {
     });
   }
 
-  private void onText(String text) {
+  @Override
+  public void binary(byte[] data) {
+    if (state != State.ADOPTING) {
+      ws.close();
+    }
+  }
+
+  @Override
+  public void closed() {
+    state = State.DONE;
+  }
+
+  @Override
+  public void text(String text) {
     switch (state) {
       case AWAITING_PROBE -> {
         if (!"2probe".equals(text)) {
@@ -82,7 +85,7 @@ final class UpgradingWebSocket {
             ws.close();
           } else {
             state = State.PROBED;
-            ws.writeTextMessage("3probe");
+            ws.writeText("3probe");
           }
         }));
       }
@@ -100,59 +103,60 @@ final class UpgradingWebSocket {
 
   private void adopt() {
     state = State.ADOPTING;
-    RawChannel raw = RawChannel.ofWebSocket(connection);
     directory.adopt(sid).onComplete(ar -> context.runOnContext(v -> {
-      if (ar.failed() || ws.isClosed()) {
+      if (ar.failed() || !ws.isOpen()) {
         state = State.DONE;
         ws.close();
         return;
       }
-      EngineSession session = EngineSession.webSocket(sid, services.vertx(), settings, raw, directory::ended);
+      EngineSession session = EngineSession.webSocket(sid, services.vertx(), settings, ws.raw(), directory::ended);
       SocketIoConnection conn = SocketIoConnection.adopted(session, ar.result(), services);
       directory.register(conn);
       state = State.DONE;
-      wire(ws, session);
-      for (String text : early) {
-        onFrame(session, text);
-      }
+      SessionFrames frames = wire(ws, session);
+      early.forEach(frames::text);
       early.clear();
     }));
   }
 
-  /** From now on the WebSocket's frames are its session's packets. */
-  static void wire(ServerWebSocket ws, EngineSession session) {
-    ws.textMessageHandler(text -> onFrame(session, text));
-    ws.binaryMessageHandler(b -> {
-      if (!session.isClosed()) {
-        session.onPacket(EnginePayload.decodeOne(b.getBytes()));
-      }
-    });
-    ws.closeHandler(v -> session.transportClosed());
-    ws.exceptionHandler(err -> {
-      if (err instanceof CorruptedWebSocketFrameException bad) {
-        // A message past maxPayload (1009) or a broken frame (1002): the client is told why before the close.
-        ws.close((short) bad.closeStatus().code(), bad.closeStatus().code() == 1009 ? "message larger than maxPayload"
-            : "protocol error");
-      } else {
-        session.transportClosed();
-      }
-    });
-    if (ws.isClosed()) {
+  /** From now on the WebSocket's messages are its session's packets. */
+  static SessionFrames wire(RawWebSocket ws, EngineSession session) {
+    SessionFrames frames = new SessionFrames(session);
+    ws.listen(frames);
+    if (!ws.isOpen()) {
       session.transportClosed();
     }
+    return frames;
   }
 
-  private static void onFrame(EngineSession session, String text) {
-    if (session.isClosed()) {
-      return;
+  /** A session's WebSocket messages: one Engine.IO packet each. */
+  private record SessionFrames(EngineSession session) implements WebSocketListener {
+
+    @Override
+    public void text(String text) {
+      if (session.isClosed()) {
+        return;
+      }
+      EnginePacket p;
+      try {
+        p = EnginePayload.decodeOne(text);
+      } catch (BadPacket e) {
+        session.close("parse error");
+        return;
+      }
+      session.onPacket(p);
     }
-    EnginePacket p;
-    try {
-      p = EnginePayload.decodeOne(text);
-    } catch (BadPacket e) {
-      session.close("parse error");
-      return;
+
+    @Override
+    public void binary(byte[] data) {
+      if (!session.isClosed()) {
+        session.onPacket(EnginePayload.decodeOne(data));
+      }
     }
-    session.onPacket(p);
+
+    @Override
+    public void closed() {
+      session.transportClosed();
+    }
   }
 }

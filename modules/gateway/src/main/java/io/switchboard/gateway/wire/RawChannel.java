@@ -4,7 +4,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.unix.Socket;
@@ -12,7 +11,6 @@ import io.netty.channel.unix.UnixChannel;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
-import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.VertxHandler;
@@ -104,17 +102,7 @@ public final class RawChannel {
     ChannelPipeline pipeline = channel.pipeline();
     ChannelHandlerContext decoder = pipeline.context(HttpRequestDecoder.class);
     if (decoder != null) {
-      pipeline.replace(decoder.handler(), "switchboard-sse-input", IgnoreInput.INSTANCE);
-    }
-  }
-
-  @ChannelHandler.Sharable
-  private static final class IgnoreInput extends ChannelInboundHandlerAdapter {
-    static final IgnoreInput INSTANCE = new IgnoreInput();
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ReferenceCountUtil.release(msg);
+      pipeline.replace(decoder.handler(), "switchboard-sse-input", DiscardInput.INSTANCE);
     }
   }
 

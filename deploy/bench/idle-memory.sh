@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Memory per idle connection on one Switchboard node: heap (live, after a full GC) and resident memory, measured
-# with N connections open minus the same node with none. Each run measures every target on a fresh node, in turn:
+# Memory per idle connection on one Switchboard node: live heap (the class histogram's total, taken with a full
+# GC) and resident memory, measured with N connections open and settled (SETTLE seconds after the last opened,
+# default 10: what a connection's setup leaves in flight is not what an idle one costs) minus the same node with
+# none. Each run measures every target on a fresh node, in turn:
 # switchboard (SSE streams) and socketio (Socket.IO WebSockets, each in one room).
 #
 #   deploy/bench/idle-memory.sh [connections=15000] [runs=3] [targets="switchboard socketio"]
@@ -15,16 +17,17 @@ export SB_LOCAL_STATE="$OUT/idle" SB_LOCAL_DATABASE=sb_bench SB_LB_PORT=8090 SB_
 CLUSTER="$SB_ROOT/deploy/local/cluster.sh"
 trap '"$CLUSTER" down >/dev/null 2>&1 || true' EXIT
 
-probe() { # prints "heapKB rssKB" of PID after a full GC
+SETTLE="${SETTLE:-10}"
+probe() { # prints "heapKB rssKB" of PID: its live objects (the histogram runs a full GC first) and resident set
   local pid="$1"
-  "$JAVA_HOME/bin/jcmd" "$pid" GC.run >/dev/null
-  sleep 1
+  sleep "$SETTLE"
   local heap rss
-  heap=$("$JAVA_HOME/bin/jcmd" "$pid" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | tr -dc '0-9')
+  # "Total <instances> <bytes>": the heap's "used" after a GC would also count what was allocated since.
+  heap=$("$JAVA_HOME/bin/jcmd" "$pid" GC.class_histogram | awk '/^Total/ {print int($3 / 1024)}')
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
   echo "$heap $rss"
 }
-export -f probe; export JAVA_HOME
+export -f probe; export JAVA_HOME SETTLE
 
 for run in $(seq 1 "$RUNS"); do
  for target in $TARGETS; do

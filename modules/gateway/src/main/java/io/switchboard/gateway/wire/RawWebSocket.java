@@ -86,7 +86,7 @@ public final class RawWebSocket {
   }
 
   public void writeText(String text) {
-    raw.writeAndFlush(WebSocketFrames.text(text));
+    raw.writeAndFlush(WebSocketFrames.single(text));
   }
 
   public boolean isOpen() {

@@ -145,6 +145,82 @@ class ClusterDeliveryTest {
   }
 
   @Test
+  void killing_the_numbering_node_in_the_middle_of_a_large_batch_loses_nothing_and_doubles_nothing()
+      throws Exception {
+    try (TestCluster cluster = TestCluster.start("numbering-kill", 3, Map.of("SB_PUBLISH_RATE", "0"))) {
+      Await.until("a relay leader", Duration.ofSeconds(15),
+          () -> cluster.nodes.stream().anyMatch(NodeProcess::relayLeader));
+      NodeProcess leader = cluster.nodes.stream().filter(NodeProcess::relayLeader).findFirst().orElseThrow();
+      List<NodeProcess> others = cluster.nodes.stream().filter(n -> n != leader).toList();
+      int publishers = 8;
+      int each = 60;
+      try (SseTestClient client = new SseTestClient(List.of(others.get(0).url()), "channel=tenant:t1:batch",
+          cluster.dispatcherToken, null);
+           var lock = cluster.db.connect();
+           var pool = java.util.concurrent.Executors.newFixedThreadPool(publishers)) {
+        Await.until("subscribed", Duration.ofSeconds(10), () -> client.connections.get() == 1);
+        // Inserts into the log wait behind this lock: the leader's numbering statement blocks with its batch in
+        // it, and publishes keep arriving meanwhile (they fall back to the outbox after the direct timeout).
+        lock.setAutoCommit(false);
+        try (Statement s = lock.createStatement()) {
+          s.execute("LOCK TABLE sb_events IN EXCLUSIVE MODE");
+        }
+        List<java.util.concurrent.Future<List<Integer>>> sent = new ArrayList<>();
+        for (int p = 0; p < publishers; p++) {
+          int first = p * each;
+          sent.add(pool.submit(() -> {
+            List<Integer> accepted = new ArrayList<>();
+            for (int n = first; n < first + each; n++) {
+              if (cluster.publish(others.get(n % 2), "tenant:t1:batch", "batch_update",
+                  new JsonObject().put("n", n)).statusCode() == 202) {
+                accepted.add(n);
+              }
+            }
+            return accepted;
+          }));
+        }
+        Await.until("the leader's numbering statement waits with a batch", Duration.ofSeconds(15), () -> {
+          try (var c = cluster.db.connect(); Statement s = c.createStatement()) {
+            ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                + " AND query LIKE '%INSERT INTO sb_events%'");
+            rs.next();
+            return rs.getLong(1) > 0;
+          } catch (java.sql.SQLException e) {
+            return false;
+          }
+        });
+        Thread.sleep(300);
+        leader.kill();
+        Thread.sleep(1000);
+        lock.commit(); // the dead leader's statement may still run now: nothing it numbered may come twice
+        List<Integer> accepted = new ArrayList<>();
+        for (var f : sent) {
+          accepted.addAll(f.get());
+        }
+        assertThat(accepted).as("every publish acknowledged").hasSize(publishers * each);
+        Await.until("the relay moved", Duration.ofSeconds(15),
+            () -> others.stream().anyMatch(NodeProcess::relayLeader));
+        Await.until("every event delivered", Duration.ofSeconds(30),
+            () -> client.events().size() >= publishers * each);
+        Thread.sleep(500);
+        assertThat(SseTestClient.ns(client.events())).as("each once").doesNotHaveDuplicates()
+            .containsExactlyInAnyOrderElementsOf(accepted);
+        assertThat(client.eventIds()).isSorted().doesNotHaveDuplicates();
+      }
+      try (var c = cluster.db.connect(); Statement s = c.createStatement()) {
+        ResultSet rs = s.executeQuery("SELECT count(*), min(seq), max(seq), count(DISTINCT event_id) FROM sb_events");
+        rs.next();
+        assertThat(rs.getLong(1)).as("no event lost or doubled").isEqualTo(publishers * each);
+        assertThat(rs.getLong(4)).isEqualTo(publishers * each);
+        assertThat(rs.getLong(3) - rs.getLong(2) + 1).as("no gap").isEqualTo(publishers * each);
+        ResultSet left = s.executeQuery("SELECT count(*) FROM sb_outbox");
+        left.next();
+        assertThat(left.getLong(1)).as("the outbox drained").isZero();
+      }
+    }
+  }
+
+  @Test
   void a_node_stopped_with_sigterm_sends_its_clients_to_another_node_and_exits_cleanly() throws Exception {
     try (TestCluster cluster = TestCluster.start("sigterm", 2, Map.of());
          SseTestClient client = new SseTestClient(cluster.urls(), "channel=tenant:t1:order-9", cluster.dispatcherToken, null)) {

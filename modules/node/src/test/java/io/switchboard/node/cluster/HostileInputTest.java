@@ -48,6 +48,8 @@ class HostileInputTest {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(2)).build();
   private static final String SLOT = "\u0001slot\u0001";
+  /** In a call's path: replaced by a new long-polling Socket.IO session's id, made just before the call. */
+  private static final String FRESH_SID = "FRESHSID";
   private static TestCluster cluster;
   private static String url;
   private static String admin;
@@ -166,6 +168,9 @@ class HostileInputTest {
     e.add(new Endpoint("GET", "/console/{shop}", null, Map.of()));
     e.add(new Endpoint("POST", "/console/dev-token", "{}", Map.of()));
     e.add(new Endpoint("GET", "/health/ready", null, Map.of()));
+    // Socket.IO's HTTP side: the long-polling handshake, and a polling POST to a live session.
+    e.add(new Endpoint("GET", "/socket.io/", null, Map.of("EIO", "4", "transport", "polling", "t", "PxZ1")));
+    e.add(new Endpoint("POST", "/socket.io/", null, Map.of("EIO", "4", "transport", "polling", "sid", FRESH_SID)));
     return e;
   }
 
@@ -234,6 +239,17 @@ class HostileInputTest {
           null, Map.of("X-Forwarded-For", s)));
       calls.add(new Call("ticket " + abbreviate(s), "GET", "/api/v1/realtime/stream?channel=tenant:th:x&ticket="
           + URLEncoder.encode(s, StandardCharsets.UTF_8), null, Map.of("Authorization", "")));
+    }
+    // Socket.IO packets in a polling body, each to a session of its own: a namespace CONNECT with every auth value,
+    // and after it the room commands with every argument.
+    String socketIo = "/socket.io/?EIO=4&transport=polling&sid=" + FRESH_SID;
+    for (String value : HostileCorpus.JSON_VALUES) {
+      for (String packet : List.of("40" + value, "40/notifications," + value, "40\u001e42[\"joinRoom\"," + value + "]",
+          "40\u001e42[\"leaveRoom\"," + value + "]", "40\u001e42[\"join\"," + value + "]",
+          "40\u001e421[\"joinRoom\"," + value + "]", "40\u001e42[" + value + "]")) {
+        calls.add(new Call("socket.io packet " + abbreviate(packet), "POST", socketIo,
+            packet.getBytes(StandardCharsets.UTF_8), Map.of()));
+      }
     }
     for (String huge : List.of("99999999999999999999999999", "-5", "9223372036854775807", "18446744073709551616")) {
       calls.add(new Call("Last-Event-ID " + huge, "GET", "/api/v1/realtime/stream?channel=tenant:th:news", null,
@@ -324,7 +340,8 @@ class HostileInputTest {
   /** What was wrong with the answer, or null. */
   private static String judge(Call c, int port, String token) {
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + c.path()))
+      String path = c.path().contains(FRESH_SID) ? c.path().replace(FRESH_SID, pollingSession(port, token)) : c.path();
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
           .timeout(Duration.ofSeconds(15))
           .method(c.method(), c.body() == null ? HttpRequest.BodyPublishers.noBody()
               : HttpRequest.BodyPublishers.ofByteArray(c.body()))
@@ -361,6 +378,18 @@ class HostileInputTest {
     } catch (Exception e) {
       return e.toString();
     }
+  }
+
+  /** A new Socket.IO long-polling session's id (its handshake carries the caller's token). */
+  private static String pollingSession(int port, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+        + "/socket.io/?EIO=4&transport=polling")).timeout(Duration.ofSeconds(15));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    HttpResponse<String> open = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(open.body()).startsWith("0{");
+    return URLEncoder.encode(new JsonObject(open.body().substring(1)).getString("sid"), StandardCharsets.UTF_8);
   }
 
   private static List<String> run(List<Call> calls, int port, String token) throws Exception {
@@ -486,6 +515,38 @@ class HostileInputTest {
 
   @Test
   @Order(4)
+  void a_socket_io_websocket_takes_every_bad_packet_by_closing_that_connection_or_answering_it() throws Exception {
+    List<String> packets = new ArrayList<>();
+    for (String s : HostileCorpus.STRINGS) {
+      packets.add(s);
+      packets.add("4" + s);
+      packets.add("42" + s);
+      packets.add("42[\"joinRoom\"," + new JsonArray().add(s).encode().substring(1));
+    }
+    for (String value : HostileCorpus.JSON_VALUES) {
+      packets.add("42[\"joinRoom\"," + value + "]");
+      packets.add("42[" + value + "]");
+      packets.add("40/notifications," + value);
+    }
+    List<String> wrong = new ArrayList<>();
+    for (String packet : packets) {
+      SocketIoWebSocket ws = SocketIoWebSocket.connect(cluster.node(0).httpPort, admin);
+      try {
+        ws.send(packet);
+        // Answered (an ack, an error event) or closed; then the connection is either still usable or gone.
+        String outcome = ws.outcomeWithin(Duration.ofSeconds(10));
+        if (outcome == null) {
+          wrong.add(abbreviate(packet) + " -> no answer, no close within 10 s");
+        }
+      } finally {
+        ws.close();
+      }
+    }
+    assertThat(wrong).as(wrong.size() + " of " + packets.size() + " packets").isEmpty();
+  }
+
+  @Test
+  @Order(5)
   void afterwards_the_node_serves_and_delivers_every_tenants_valid_requests() throws Exception {
     assertThat(cluster.node(0).ready(1)).isTrue();
     String other = "t-after";

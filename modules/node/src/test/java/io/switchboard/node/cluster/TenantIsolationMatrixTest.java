@@ -261,6 +261,44 @@ class TenantIsolationMatrixTest {
   }
 
   @Test
+  void no_role_of_tenant_a_joins_a_socket_io_room_of_b_nor_learns_that_it_exists() throws Exception {
+    Map<String, String> rooms = new LinkedHashMap<>();
+    rooms.put("shop_<B>", B.get("shop"));
+    rooms.put("order-<B>", B.get("order"));
+    for (Probe stream : streams()) {
+      if (stream.path().startsWith("/api/v1/realtime/stream?channel=")) {
+        rooms.put(stream.path().substring("/api/v1/realtime/stream?channel=".length()), stream.id());
+      }
+    }
+    List<String> wrong = new ArrayList<>();
+    for (String role : List.of("customer", "driver", "dispatcher", "admin", "service")) {
+      String subject = Map.of("customer", "custA", "driver", "drvA").getOrDefault(role, role + "-A");
+      SocketIoWebSocket socket = SocketIoWebSocket.connect(cluster.node(0).httpPort,
+          TestCluster.token(subject, role, "TA"));
+      try {
+        for (var room : rooms.entrySet()) {
+          for (String command : List.of("joinRoom", "join")) {
+            String id = room.getValue();
+            String ghost = "ghost-" + id;
+            String real = socket.emitWithAck(command, room.getKey().replace("<B>", id));
+            String none = socket.emitWithAck(command, room.getKey().replace("<B>", ghost));
+            String what = role + " " + command + " " + room.getKey();
+            if (real.contains("\"ok\":true")) {
+              wrong.add(what + ": joined B's room: " + real);
+            }
+            if (!real.replace(id, "<id>").equals(none.replace(ghost, "<id>"))) {
+              wrong.add(what + ": " + real + " with B's id, " + none + " with an id of nobody");
+            }
+          }
+        }
+      } finally {
+        socket.close();
+      }
+    }
+    assertThat(wrong).isEmpty();
+  }
+
+  @Test
   void lists_and_the_fleet_show_a_tenant_its_own_things_only() throws Exception {
     ApiClient dispatcherA = new ApiClient(url, TestCluster.token("desk-A", "dispatcher", "TA"));
     assertThat(dispatcherA.get("/api/v1/orders").body()).doesNotContain("ordB");

@@ -4,6 +4,7 @@ import io.switchboard.gateway.socketio.protocol.BadPacket;
 import io.switchboard.gateway.socketio.protocol.EnginePacket;
 import io.switchboard.gateway.socketio.protocol.EnginePayload;
 import io.switchboard.gateway.wire.RawChannel;
+import io.switchboard.gateway.wire.WebSocketFrames;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -248,7 +249,7 @@ public final class EngineSession {
         return;
       }
       awaitingPong = true;
-      send(EnginePacket.PING.encode(), null);
+      send(EnginePacket.PING.encode(), WebSocketFrames.PING);
       flush();
       heartbeatTimer = vertx.setTimer(settings.pingTimeoutMs(), t2 -> {
         heartbeatTimer = -1;

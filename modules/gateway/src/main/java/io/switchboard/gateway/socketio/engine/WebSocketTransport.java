@@ -21,7 +21,7 @@ final class WebSocketTransport implements Transport {
 
   @Override
   public void send(String text, ByteBuffer frame) {
-    raw.write(frame != null ? frame : WebSocketFrames.text(text));
+    raw.write(frame != null ? frame : WebSocketFrames.single(text));
   }
 
   @Override
@@ -37,7 +37,7 @@ final class WebSocketTransport implements Transport {
   @Override
   public void close(String goodbye) {
     if (goodbye != null && raw.isOpen()) {
-      raw.write(WebSocketFrames.text(goodbye));
+      raw.write(WebSocketFrames.single(goodbye));
       raw.flush();
     }
     raw.close();

@@ -176,6 +176,11 @@ public final class SocketIoConnection implements EngineListener {
 
   void connected(NamespaceSocket s) {
     sockets.put(s.nsp(), s);
+    if (connectTimer >= 0) {
+      // Its job is done, and an idle connection should not carry a timer for the connect timeout's length.
+      session.cancelTimer(connectTimer);
+      connectTimer = -1;
+    }
     settle(s.nsp());
     s.onRevoked(() -> {
       if (sockets.remove(s.nsp(), s)) {

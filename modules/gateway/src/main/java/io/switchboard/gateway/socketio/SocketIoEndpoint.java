@@ -121,7 +121,7 @@ public final class SocketIoEndpoint {
     if (ws == null) {
       return;
     }
-    EngineSession session = EngineSession.webSocket(directory.newSid(), services.vertx(), settings, ws.raw(),
+    EngineSession session = EngineSession.webSocket(directory.newSid(), services.vertx(), settings, ws,
         directory::ended);
     SocketIoConnection conn = new SocketIoConnection(session, handshake, services);
     directory.register(conn);

@@ -50,7 +50,7 @@ final class UpgradingWebSocket implements WebSocketListener {
     ws.listen(this);
     services.vertx().setTimer(settings.upgradeTimeoutMs(), t -> {
       if (state != State.ADOPTING && state != State.DONE) {
-        ws.close();
+        ws.end();
       }
     });
   }
@@ -58,7 +58,7 @@ final class UpgradingWebSocket implements WebSocketListener {
   @Override
   public void binary(byte[] data) {
     if (state != State.ADOPTING) {
-      ws.close();
+      ws.end();
     }
   }
 
@@ -72,7 +72,7 @@ final class UpgradingWebSocket implements WebSocketListener {
     switch (state) {
       case AWAITING_PROBE -> {
         if (!"2probe".equals(text)) {
-          ws.close();
+          ws.end();
           return;
         }
         state = State.PROBING;
@@ -82,7 +82,7 @@ final class UpgradingWebSocket implements WebSocketListener {
           }
           if (ar.failed()) {
             state = State.DONE;
-            ws.close();
+            ws.end();
           } else {
             state = State.PROBED;
             ws.writeText("3probe");
@@ -93,7 +93,7 @@ final class UpgradingWebSocket implements WebSocketListener {
         if ("5".equals(text)) {
           adopt();
         } else if (!"2probe".equals(text)) {
-          ws.close();
+          ws.end();
         }
       }
       case ADOPTING -> early.add(text);
@@ -106,10 +106,10 @@ final class UpgradingWebSocket implements WebSocketListener {
     directory.adopt(sid).onComplete(ar -> context.runOnContext(v -> {
       if (ar.failed() || !ws.isOpen()) {
         state = State.DONE;
-        ws.close();
+        ws.end();
         return;
       }
-      EngineSession session = EngineSession.webSocket(sid, services.vertx(), settings, ws.raw(), directory::ended);
+      EngineSession session = EngineSession.webSocket(sid, services.vertx(), settings, ws, directory::ended);
       SocketIoConnection conn = SocketIoConnection.adopted(session, ar.result(), services);
       directory.register(conn);
       state = State.DONE;

@@ -93,8 +93,14 @@ public final class RawWebSocket {
     return !input.ended() && raw.isOpen();
   }
 
-  /** Closes at once (the protocol on top said goodbye, or gave up on the client). */
-  public void close() {
-    raw.close();
+  /**
+   * Ends the WebSocket as RFC 6455 asks: what is queued goes out, then a close frame (1000); the connection closes
+   * when the client answers with its own, or after {@link WebSocketInput#CLOSING_TIMEOUT_MS} (a client that stopped
+   * reading never will). A connection closed without a close frame looks like a failure (1006) to the client, and
+   * some clients do not notice it until they next write.
+   */
+  public void end() {
+    raw.flush();
+    input.end();
   }
 }

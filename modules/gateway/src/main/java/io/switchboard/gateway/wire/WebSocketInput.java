@@ -46,10 +46,16 @@ final class WebSocketInput extends ChannelInboundHandlerAdapter {
   private boolean closing;              // a close frame went out: the client's messages no longer count
   private boolean ended;
   private ScheduledFuture<?> closingTimer;
+  private ChannelHandlerContext ctx;
 
   WebSocketInput(ContextInternal context, int maxPayload) {
     this.context = context;
     this.maxPayload = maxPayload;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
   }
 
   /** On the event loop. */
@@ -64,6 +70,9 @@ final class WebSocketInput extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof WebSocketFrame frame) || closing) {
+      if (closing && msg instanceof CloseWebSocketFrame) {
+        ctx.close(); // the client answered our close frame: the closing handshake is done
+      }
       ReferenceCountUtil.release(msg);
       return;
     }
@@ -132,18 +141,36 @@ final class WebSocketInput extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Says why in a close frame, then drains what the client still sends until it closes, or the timeout. */
+  /** The server ends: a close frame (1000), then the client's answer, its end of the connection or the timeout. */
+  void end() {
+    if (ctx != null && ctx.channel().isActive()) {
+      startClosing(ctx, WebSocketCloseStatus.NORMAL_CLOSURE, null);
+    }
+  }
+
+  /**
+   * The client broke the protocol: says why in a close frame, then drains what the client still sends until it
+   * closes, or the timeout. Its frames are not decoded any more (the decoder may be lost in a broken frame), so
+   * its own close frame goes unseen.
+   */
   void closeWith(ChannelHandlerContext ctx, WebSocketCloseStatus status, String reason) {
+    if (closing || ended) {
+      return;
+    }
+    WebSocketFrameDecoder decoder = ctx.pipeline().get(WebSocketFrameDecoder.class);
+    if (decoder != null) {
+      ctx.pipeline().replace(decoder, "switchboard-ws-drain", DiscardInput.INSTANCE);
+    }
+    startClosing(ctx, status, reason);
+  }
+
+  private void startClosing(ChannelHandlerContext ctx, WebSocketCloseStatus status, String reason) {
     if (closing || ended) {
       return;
     }
     closing = true;
     releaseFragments();
-    WebSocketFrameDecoder decoder = ctx.pipeline().get(WebSocketFrameDecoder.class);
-    if (decoder != null) {
-      ctx.pipeline().replace(decoder, "switchboard-ws-drain", DiscardInput.INSTANCE);
-    }
-    ctx.writeAndFlush(new CloseWebSocketFrame(status, reason));
+    ctx.writeAndFlush(reason == null ? new CloseWebSocketFrame(status) : new CloseWebSocketFrame(status, reason));
     closingTimer = ctx.executor().schedule(() -> ctx.close(), CLOSING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 

@@ -49,6 +49,11 @@ class RawWebSocketTest {
       ws.listen(new WebSocketListener() {
         @Override
         public void text(String text) {
+          if (text.equals("end")) {
+            ws.writeText("goodbye");
+            ws.end();
+            return;
+          }
           ws.writeText(text.length() > 100 ? "echo of " + text.length() + " characters" : "echo:" + text);
         }
 
@@ -102,6 +107,20 @@ class RawWebSocketTest {
     client.ws.sendClose(4000, "bye").get(5, TimeUnit.SECONDS);
     assertThat(client.next()).isEqualTo("close 4000");
     assertThat(serverClosed.poll(5, TimeUnit.SECONDS)).isEqualTo("closed");
+  }
+
+  @Test
+  void a_server_that_ends_sends_its_last_message_and_a_close_frame_and_closes_on_the_clients_answer()
+      throws Exception {
+    Client client = connect();
+    client.ws.sendText("end", true).get(5, TimeUnit.SECONDS);
+    assertThat(client.next()).isEqualTo("goodbye");
+    long start = System.nanoTime();
+    assertThat(client.next()).isEqualTo("close 1000");
+    assertThat(serverClosed.poll(5, TimeUnit.SECONDS)).isEqualTo("closed");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+        .as("closed on the client's close frame, not after the closing timeout")
+        .isLessThan(WebSocketInput.CLOSING_TIMEOUT_MS);
   }
 
   @Test

@@ -181,8 +181,9 @@ class ClusterDeliveryTest {
         }
         Await.until("the leader's numbering statement waits with a batch", Duration.ofSeconds(15), () -> {
           try (var c = cluster.db.connect(); Statement s = c.createStatement()) {
+            // The numbering statement (pg_stat_activity shows only its first 1 KB, before the INSERT).
             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                + " AND query LIKE '%INSERT INTO sb_events%'");
+                + " AND query LIKE '%FROM sb_log_state WHERE id = 1 FOR UPDATE%'");
             rs.next();
             return rs.getLong(1) > 0;
           } catch (java.sql.SQLException e) {

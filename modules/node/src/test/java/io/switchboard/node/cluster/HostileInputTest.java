@@ -528,6 +528,8 @@ class HostileInputTest {
       packets.add("42[" + value + "]");
       packets.add("40/notifications," + value);
     }
+    // A WebSocket text message is UTF-8: a lone surrogate cannot be sent as one (the polling corpus has them).
+    packets.removeIf(p -> !StandardCharsets.UTF_8.newEncoder().canEncode(p));
     List<String> wrong = new ArrayList<>();
     for (String packet : packets) {
       SocketIoWebSocket ws = SocketIoWebSocket.connect(cluster.node(0).httpPort, admin);

@@ -45,8 +45,8 @@ final class SocketIoWebSocket implements WebSocket.Listener {
   }
 
   /**
-   * "answers" when the server acknowledges a probe event sent now, "closed" when it closed the connection, null
-   * when neither happened in time.
+   * "answers" when the server acknowledges a probe event sent now, "closed" when it closed the connection (or sent
+   * Engine.IO's close packet), null when neither happened in time.
    */
   String outcomeWithin(Duration timeout) throws InterruptedException {
     try {
@@ -60,8 +60,8 @@ final class SocketIoWebSocket implements WebSocket.Listener {
       if (m == null) {
         return null;
       }
-      if (m.equals(CLOSED)) {
-        return "closed";
+      if (m.equals(CLOSED) || m.equals("1")) {
+        return "closed"; // "1" is Engine.IO's close: the server's goodbye before it closes the connection
       }
       if (m.startsWith("4399")) {
         return "answers";

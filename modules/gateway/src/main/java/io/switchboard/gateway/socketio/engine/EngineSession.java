@@ -3,7 +3,7 @@ package io.switchboard.gateway.socketio.engine;
 import io.switchboard.gateway.socketio.protocol.BadPacket;
 import io.switchboard.gateway.socketio.protocol.EnginePacket;
 import io.switchboard.gateway.socketio.protocol.EnginePayload;
-import io.switchboard.gateway.wire.RawChannel;
+import io.switchboard.gateway.wire.RawWebSocket;
 import io.switchboard.gateway.wire.WebSocketFrames;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -52,9 +52,9 @@ public final class EngineSession {
   }
 
   /** A WebSocket session (from the start, or upgraded here), on the WebSocket's event loop (the calling one). */
-  public static EngineSession webSocket(String sid, Vertx vertx, EngineSettings settings, RawChannel raw,
+  public static EngineSession webSocket(String sid, Vertx vertx, EngineSettings settings, RawWebSocket ws,
                                         Consumer<EngineSession> onEnd) {
-    return new EngineSession(sid, vertx, vertx.getOrCreateContext(), settings, new WebSocketTransport(raw), onEnd);
+    return new EngineSession(sid, vertx, vertx.getOrCreateContext(), settings, new WebSocketTransport(ws), onEnd);
   }
 
   public String sid() {

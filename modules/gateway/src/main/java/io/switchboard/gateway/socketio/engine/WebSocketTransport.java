@@ -1,6 +1,7 @@
 package io.switchboard.gateway.socketio.engine;
 
 import io.switchboard.gateway.wire.RawChannel;
+import io.switchboard.gateway.wire.RawWebSocket;
 import io.switchboard.gateway.wire.WebSocketFrames;
 
 import java.nio.ByteBuffer;
@@ -13,10 +14,12 @@ import java.nio.ByteBuffer;
  */
 final class WebSocketTransport implements Transport {
 
+  private final RawWebSocket ws;
   private final RawChannel raw;
 
-  WebSocketTransport(RawChannel raw) {
-    this.raw = raw;
+  WebSocketTransport(RawWebSocket ws) {
+    this.ws = ws;
+    this.raw = ws.raw();
   }
 
   @Override
@@ -40,7 +43,7 @@ final class WebSocketTransport implements Transport {
       raw.write(WebSocketFrames.single(goodbye));
       raw.flush();
     }
-    raw.close();
+    ws.end();
   }
 
   @Override

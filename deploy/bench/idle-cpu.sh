@@ -54,7 +54,7 @@ def load(path):
     return rows
 b, a = load(before), load(after)
 def group(name):
-    for pattern, label in [(r"vert\.x-eventloop", "vert.x event loops"), (r"vert\.x-worker|vert\.x-internal", "vert.x workers"),
+    for pattern, label in [(r"vert\.x-eventlo", "vert.x event loops"), (r"vert\.x-worker|vert\.x-internal", "vert.x workers"),
                            (r"^hz\.", "hazelcast"), (r"G1|GC", "gc"), (r"C1 |C2 |Compiler", "jit"),
                            (r"blocked-thread|vertx-blocked", "vert.x blocked-thread checker")]:
         if re.search(pattern, name):
@@ -62,15 +62,18 @@ def group(name):
     return "other (" + name + ")" if len(name) < 20 else "other"
 per_node = collections.defaultdict(float)
 per_group = collections.defaultdict(float)
+per_thread = collections.defaultdict(float)
 for key, (name, ticks) in a.items():
     used = (ticks - b.get(key, (name, 0))[1]) / tick * 1000 / window
     per_node[key[0]] += used
-    per_group[group(name)] += used / 1
+    per_group[group(name)] += used
+    per_thread[re.sub(r"\d+", "N", name)] += used
 nodes = len(per_node)
 row = {"run": int(run), "nodes": nodes, "windowSeconds": window,
        "msPerSecPerNode": sorted(round(v, 2) for v in per_node.values()),
        "storeMsPerSec": round((int(s1) - int(s0)) / tick * 1000 / window, 2),
-       "byGroupMsPerSecPerNode": {k: round(v / nodes, 2) for k, v in sorted(per_group.items(), key=lambda kv: -kv[1]) if v / nodes >= 0.05}}
+       "byGroupMsPerSecPerNode": {k: round(v / nodes, 2) for k, v in sorted(per_group.items(), key=lambda kv: -kv[1]) if v / nodes >= 0.05},
+       "topThreadsMsPerSecPerNode": {k: round(v / nodes, 2) for k, v in sorted(per_thread.items(), key=lambda kv: -kv[1])[:10]}}
 print(json.dumps(row))
 EOF
   "$CLUSTER" down >/dev/null

@@ -31,6 +31,13 @@ threads() {
   done
 }
 
+# utime+stime ticks of the PostgreSQL and Redis processes, summed.
+store_ticks() {
+  for p in "${stores[@]}"; do
+    awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null || echo 0
+  done | awk '{ s += $1 } END { print s + 0 }'
+}
+
 for run in $(seq 1 "$RUNS"); do
   "$CLUSTER" up "$NODES" >/dev/null
   pids=()
@@ -38,10 +45,10 @@ for run in $(seq 1 "$RUNS"); do
   stores=($(pgrep -x postgres || true) $(pgrep -x redis-server || true))
   sleep "$SETTLE"
   threads "${pids[@]}" > "$OUT/idle-cpu-before.txt"
-  store0=$(for p in "${stores[@]}"; do awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null || echo 0; done | awk "{ s += \$1 } END { print s + 0 }")
+  store0=$(store_ticks)
   sleep "$WINDOW"
   threads "${pids[@]}" > "$OUT/idle-cpu-after.txt"
-  store1=$(for p in "${stores[@]}"; do awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null || echo 0; done | awk "{ s += \$1 } END { print s + 0 }")
+  store1=$(store_ticks)
   python3 - "$OUT/idle-cpu-before.txt" "$OUT/idle-cpu-after.txt" "$WINDOW" "$TICK" "$run" "$store0" "$store1" <<'EOF'
 import collections, json, re, sys
 before, after, window, tick, run, s0, s1 = sys.argv[1:8]

@@ -56,6 +56,13 @@ class DirectPublisherTest {
     fx.close();
   }
 
+  /** A relay deployed here and elected: the direct publishes' numbering node. */
+  private void leadingRelay() {
+    OutboxRelay relay = new OutboxRelay(config);
+    Await.result(vertx.deployVerticle(relay));
+    Await.until("a leader", Duration.ofSeconds(10), relay::isLeader);
+  }
+
   private DirectPublisher publisher() {
     return new DirectPublisher(vertx, pool, outbox, config.relay().directTimeout(), 50);
   }
@@ -88,9 +95,7 @@ class DirectPublisherTest {
   @Test
   void direct_publishes_are_numbered_by_the_leader_with_the_outbox_rows_contiguously_and_answered_after_commit()
       throws Exception {
-    OutboxRelay relay = new OutboxRelay(config);
-    Await.result(vertx.deployVerticle(relay));
-    Await.until("a leader", Duration.ofSeconds(10), relay::isLeader);
+    leadingRelay();
     DirectPublisher publisher = publisher();
     List<Future<String>> direct = appendConcurrently(publisher, 200, "d");
     List<Future<?>> domain = new ArrayList<>();
@@ -135,9 +140,7 @@ class DirectPublisherTest {
   @Test
   void a_retry_of_an_event_already_numbered_is_dropped_and_one_in_the_same_batch_as_its_original_wins_alone()
       throws Exception {
-    OutboxRelay relay = new OutboxRelay(config);
-    Await.result(vertx.deployVerticle(relay));
-    Await.until("a leader", Duration.ofSeconds(10), relay::isLeader);
+    leadingRelay();
     DirectPublisher publisher = publisher();
     String first = Await.result(publisher.append(new NewEvent(List.of("order:1"), "t", "{\"a\":1}")));
     // The publisher of `first` timed out although the leader had committed it: its retry must not number it again.

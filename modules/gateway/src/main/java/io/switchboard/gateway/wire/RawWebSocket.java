@@ -90,7 +90,7 @@ public final class RawWebSocket {
   }
 
   public boolean isOpen() {
-    return !input.ended() && raw.isOpen();
+    return raw.isOpen();
   }
 
   /**

@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 final class WebSocketInput extends ChannelInboundHandlerAdapter {
 
   static final long CLOSING_TIMEOUT_MS = 1_000;
+  private static final String TOO_BIG = "message larger than maxPayload";
 
   private final ContextInternal context;
   private final int maxPayload;
@@ -44,9 +45,8 @@ final class WebSocketInput extends ChannelInboundHandlerAdapter {
   private CompositeByteBuf fragments;   // a message whose last frame has not come yet
   private boolean fragmentsText;
   private boolean closing;              // a close frame went out: the client's messages no longer count
-  private boolean ended;
   private ScheduledFuture<?> closingTimer;
-  private ChannelHandlerContext ctx;
+  private ChannelHandlerContext ctx;    // this handler's, for what the socket's owner asks (end)
 
   WebSocketInput(ContextInternal context, int maxPayload) {
     this.context = context;
@@ -63,10 +63,6 @@ final class WebSocketInput extends ChannelInboundHandlerAdapter {
     this.listener = listener;
   }
 
-  boolean ended() {
-    return ended;
-  }
-
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof WebSocketFrame frame) || closing) {
@@ -78,9 +74,9 @@ final class WebSocketInput extends ChannelInboundHandlerAdapter {
     }
     try {
       switch (frame) {
-        case TextWebSocketFrame text -> first(ctx, text, true);
-        case BinaryWebSocketFrame binary -> first(ctx, binary, false);
-        case ContinuationWebSocketFrame more -> more(ctx, more);
+        case TextWebSocketFrame text -> first(text, true);
+        case BinaryWebSocketFrame binary -> first(binary, false);
+        case ContinuationWebSocketFrame more -> more(more);
         case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
         case CloseWebSocketFrame close -> {
           // The client ends: echo its status (RFC 6455 5.5.1), then the server closes the TCP connection first.
@@ -95,7 +91,7 @@ final class WebSocketInput extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void first(ChannelHandlerContext ctx, WebSocketFrame frame, boolean text) {
+  private void first(WebSocketFrame frame, boolean text) {
     if (frame.isFinalFragment()) {
       deliver(frame.content(), text);
     } else {
@@ -105,9 +101,9 @@ final class WebSocketInput extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void more(ChannelHandlerContext ctx, ContinuationWebSocketFrame frame) {
+  private void more(ContinuationWebSocketFrame frame) {
     if ((long) fragments.readableBytes() + frame.content().readableBytes() > maxPayload) {
-      closeWith(ctx, WebSocketCloseStatus.MESSAGE_TOO_BIG, "message larger than maxPayload");
+      closeWith(WebSocketCloseStatus.MESSAGE_TOO_BIG, TOO_BIG);
       return;
     }
     fragments.addComponent(true, frame.content().retain());
@@ -134,8 +130,7 @@ final class WebSocketInput extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof CorruptedWebSocketFrameException bad) {
       WebSocketCloseStatus status = bad.closeStatus();
-      closeWith(ctx, status, status.code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()
-          ? "message larger than maxPayload" : "protocol error");
+      closeWith(status, status.code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code() ? TOO_BIG : "protocol error");
     } else {
       ctx.close();
     }
@@ -143,8 +138,8 @@ final class WebSocketInput extends ChannelInboundHandlerAdapter {
 
   /** The server ends: a close frame (1000), then the client's answer, its end of the connection or the timeout. */
   void end() {
-    if (ctx != null && ctx.channel().isActive()) {
-      startClosing(ctx, WebSocketCloseStatus.NORMAL_CLOSURE, null);
+    if (ctx != null) {
+      startClosing(WebSocketCloseStatus.NORMAL_CLOSURE, null);
     }
   }
 
@@ -153,19 +148,19 @@ final class WebSocketInput extends ChannelInboundHandlerAdapter {
    * closes, or the timeout. Its frames are not decoded any more (the decoder may be lost in a broken frame), so
    * its own close frame goes unseen.
    */
-  void closeWith(ChannelHandlerContext ctx, WebSocketCloseStatus status, String reason) {
-    if (closing || ended) {
+  private void closeWith(WebSocketCloseStatus status, String reason) {
+    if (closing || !ctx.channel().isActive()) {
       return;
     }
     WebSocketFrameDecoder decoder = ctx.pipeline().get(WebSocketFrameDecoder.class);
     if (decoder != null) {
       ctx.pipeline().replace(decoder, "switchboard-ws-drain", DiscardInput.INSTANCE);
     }
-    startClosing(ctx, status, reason);
+    startClosing(status, reason);
   }
 
-  private void startClosing(ChannelHandlerContext ctx, WebSocketCloseStatus status, String reason) {
-    if (closing || ended) {
+  private void startClosing(WebSocketCloseStatus status, String reason) {
+    if (closing || !ctx.channel().isActive()) {
       return;
     }
     closing = true;
@@ -176,7 +171,6 @@ final class WebSocketInput extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    ended = true;
     releaseFragments();
     if (closingTimer != null) {
       closingTimer.cancel(false);

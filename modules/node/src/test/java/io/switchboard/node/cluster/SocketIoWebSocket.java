@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A Socket.IO client at the packet level, over the JDK's WebSocket: connected to the main namespace, it sends any
@@ -54,37 +55,20 @@ final class SocketIoWebSocket implements WebSocket.Listener {
     } catch (Exception e) {
       return "closed";
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      String m = got.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      if (m == null) {
-        return null;
-      }
-      if (m.equals(CLOSED) || m.equals("1")) {
-        return "closed"; // "1" is Engine.IO's close: the server's goodbye before it closes the connection
-      }
-      if (m.startsWith("4399")) {
-        return "answers";
-      }
-    }
-    return null;
+    // "1" is Engine.IO's close: the server's goodbye before it closes the connection.
+    String m = firstOf(p -> p.equals("1") || p.startsWith("4399"), timeout);
+    return m == null ? null : m.startsWith("4399") ? "answers" : "closed";
   }
 
   /** Emits {@code event} with one argument asking for an ack; the ack's arguments, as JSON text. */
   String emitWithAck(String event, Object argument) throws Exception {
     int id = ++acks;
     send("42" + id + new JsonArray().add(event).add(argument).encode());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      String m = got.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      if (m == null || m.equals(CLOSED)) {
-        break;
-      }
-      if (m.startsWith("43" + id + "[")) {
-        return m.substring(("43" + id).length());
-      }
+    String ack = firstOf(p -> p.startsWith("43" + id + "["), Duration.ofSeconds(10));
+    if (ack == null || ack.equals(CLOSED)) {
+      throw new IllegalStateException("no ack for " + event + " " + argument);
     }
-    throw new IllegalStateException("no ack for " + event + " " + argument);
+    return ack.substring(("43" + id).length());
   }
 
   void close() {
@@ -92,17 +76,28 @@ final class SocketIoWebSocket implements WebSocket.Listener {
   }
 
   private void expect(String prefix) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    String m = firstOf(p -> p.startsWith(prefix), Duration.ofSeconds(10));
+    if (m == null || m.equals(CLOSED)) {
+      throw new IllegalStateException("no " + prefix + " packet");
+    }
+  }
+
+  /**
+   * The first packet {@code wanted} takes, skipping others; {@link #CLOSED} if the connection ends first; null on
+   * timeout.
+   */
+  private String firstOf(Predicate<String> wanted, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       String m = got.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      if (m != null && m.startsWith(prefix)) {
-        return;
+      if (m == null) {
+        return null;
       }
-      if (CLOSED.equals(m)) {
-        break;
+      if (m.equals(CLOSED) || wanted.test(m)) {
+        return m;
       }
     }
-    throw new IllegalStateException("no " + prefix + " packet");
+    return null;
   }
 
   @Override

@@ -23,6 +23,7 @@ import io.switchboard.gateway.socketio.cluster.RecoveryStore;
 import io.switchboard.gateway.socketio.engine.EngineSettings;
 import io.switchboard.gateway.socketio.namespace.SocketIoConnection;
 import io.switchboard.gateway.socketio.namespace.SocketServices;
+import io.switchboard.gateway.poll.PollEndpoint;
 import io.switchboard.gateway.sse.SseEndpoint;
 import io.switchboard.gateway.sse.StreamRoutes;
 import io.switchboard.gateway.stats.StatsBoard;
@@ -56,6 +57,7 @@ public final class Gateway {
   private final LiveFleet fleet;
   private final List<Fanout> fanouts = new CopyOnWriteArrayList<>();
   private final List<SseEndpoint> endpoints = new CopyOnWriteArrayList<>();
+  private final List<PollEndpoint> polls = new CopyOnWriteArrayList<>();
   private final List<SocketIoEndpoint> socketEndpoints = new CopyOnWriteArrayList<>();
   private final EngineSettings engine;
   private final SessionDirectory sessions;
@@ -131,6 +133,10 @@ public final class Gateway {
       endpoints.add(sse);
       socketEndpoints.add(socketIo);
       StreamRoutes.mount(router, sse);
+      PollEndpoint poll = new PollEndpoint(vertx, feed, fanout, resumer, admission, config.sse().replayPageSize(),
+          config.sse().maxBufferBytes());
+      polls.add(poll);
+      poll.mount(router);
       socketIo.mount(router);
     };
   }
@@ -162,6 +168,7 @@ public final class Gateway {
    */
   public Future<Void> drain() {
     socketEndpoints.forEach(SocketIoEndpoint::drain);
+    polls.forEach(PollEndpoint::drain);
     for (SocketIoConnection conn : sessions.all()) {
       conn.session().context().runOnContext(v -> conn.shutdown());
     }

@@ -42,7 +42,14 @@ import java.util.Map;
 public final class SseEndpoint {
 
   private static final ByteBuffer HEARTBEAT = FrameEncoder.chunk(": heartbeat\n\n");
+  /**
+   * A first heartbeat this long after the first frames, in a write of its own: a client can tell a stream that flows
+   * from one that a buffering proxy holds back (it passes the first frames with the response's head and keeps the
+   * rest), within seconds rather than one heartbeat interval (clients/js falls back to polling on it).
+   */
+  private static final long EARLY_HEARTBEAT_MS = 1_000;
 
+  private final Vertx vertx;
   private final SwitchboardConfig config;
   private final SequencedFeed feed;
   private final Fanout fanout;
@@ -57,6 +64,7 @@ public final class SseEndpoint {
 
   public SseEndpoint(Vertx vertx, SwitchboardConfig config, SequencedFeed feed, Fanout fanout, Resumer resumer,
                      StreamAdmission admission, AccessWatch watch, SubscriberCounts counts, LiveFleet fleet) {
+    this.vertx = vertx;
     this.config = config;
     this.feed = feed;
     this.fanout = fanout;
@@ -159,6 +167,7 @@ public final class SseEndpoint {
       raw.dropRequestDecoder();
       response.headers().clear();
       writeFirstFrames(conn, family, params, ar.result(), lastEventId);
+      vertx.setTimer(EARLY_HEARTBEAT_MS, t -> conn.heartbeat(HEARTBEAT));
       resumer.catchUp(conn, ar.result(), lastEventId, channels).onFailure(err -> conn.cutOff());
       startPositions(conn);
       watch.watch(conn);

@@ -40,7 +40,7 @@ public final class StreamRoutes {
   }
 
   /** {@code ?channel=a&channel=b} or {@code ?channels=a,b}. */
-  static final StreamSpec GENERIC = new StreamSpec(Family.CORE, true, (ctx, p) -> {
+  public static final StreamSpec GENERIC = new StreamSpec(Family.CORE, true, (ctx, p) -> {
     Set<String> channels = new LinkedHashSet<>();
     for (String c : ctx.queryParam("channel")) {
       channels.add(c.trim());

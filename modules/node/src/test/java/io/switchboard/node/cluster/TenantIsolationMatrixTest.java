@@ -191,6 +191,9 @@ class TenantIsolationMatrixTest {
         "tenant:<B>:orders", "tenant", "fleet:<B>", "tenant");
     kinds.forEach((channel, kind) -> p.add(new Probe("GET", "/api/v1/realtime/stream?channel=" + channel, null,
         B.get(kind))));
+    // The long-poll fallback follows the same rules as the stream it stands in for.
+    kinds.forEach((channel, kind) -> p.add(new Probe("GET", "/api/v1/realtime/poll?timeout=0&channel=" + channel,
+        null, B.get(kind))));
     p.add(new Probe("GET", "/api/v1/realtime/fleet/stream?channel=tenant:<B>:runs", null, B.get("tenant")));
     p.add(new Probe("GET", "/api/v1/realtime/orders/<B>/stream", null, B.get("order")));
     p.add(new Probe("GET", "/api/v1/realtime/runs/<B>/stream", null, B.get("run")));

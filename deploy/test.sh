@@ -14,4 +14,7 @@ ensure_node
 ensure_chromium
 log "JDK: $JAVA_HOME ($("$JAVA_HOME/bin/java" -version 2>&1 | head -1))"
 cd "$SB_ROOT"
+log "clients/js: unit tests (node:test; React and its test renderer are its only dev dependencies)"
+[[ -d clients/js/node_modules/react-test-renderer ]] || (cd clients/js && npm ci --no-audit --no-fund --silent)
+(cd clients/js && node --test test/) >/dev/null || { (cd clients/js && node --test test/ | grep -B2 -A20 "^not ok"); die "clients/js unit tests failed"; }
 exec ./mvnw -B -ntp "${@:-verify}"

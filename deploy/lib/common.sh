@@ -124,8 +124,8 @@ wait_gone() {
 # Builds when the node's jar (or the benchmark tool's) is missing or older than a source.
 ensure_built() {
   local jar="$SB_ROOT/modules/node/target/switchboard.jar"
-  if [[ ! -f "$jar" ]] || [[ ! -f "$SB_ROOT/modules/loadgen/target/loadgen.jar" ]] || [[ -n "$(find "$SB_ROOT/modules" "$SB_ROOT/pom.xml" "$SB_ROOT/deploy/hazelcast" -newer "$jar" \
-        \( -name '*.java' -o -name '*.xml' -o -name '*.sql' -o -name '*.properties' -o -path '*/src/main/web/*' \) \
+  if [[ ! -f "$jar" ]] || [[ ! -f "$SB_ROOT/modules/loadgen/target/loadgen.jar" ]] || [[ -n "$(find "$SB_ROOT/modules" "$SB_ROOT/pom.xml" "$SB_ROOT/deploy/hazelcast" "$SB_ROOT/clients/js/src" -newer "$jar" \
+        \( -name '*.java' -o -name '*.xml' -o -name '*.sql' -o -name '*.properties' -o -path '*/src/main/web/*' -o -path '*/clients/js/src/*' \) \
         -not -path '*/target/*' -not -path '*/node_modules/*' -print -quit)" ]]; then
     log "building Switchboard..."
     (cd "$SB_ROOT" && ./mvnw -q -B -DskipTests install) || die "build failed"

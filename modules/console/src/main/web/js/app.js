@@ -12,7 +12,7 @@ import { Toasts } from './toasts.js';
 
 const $ = (id) => document.getElementById(id);
 const STAFF = new Set(['dispatcher', 'admin', 'service']);
-const LABELS = { connecting: 'Connecting', live: 'Live', reconnecting: 'Reconnecting', offline: 'Offline' };
+const LABELS = { connecting: 'Connecting', live: 'Live', reconnecting: 'Reconnecting', polling: 'Offline (polling)', offline: 'Offline' };
 
 const config = await fetch('config.json').then(r => r.json());
 const toasts = new Toasts($('toasts'));

@@ -1,119 +1,82 @@
 // The console's one stream: the tenant's fleet (live positions, conflated, no ids) and its orders, runs and stock
-// alerts (durable, numbered). EventSource's own reconnect would reuse a ticket that is already spent, so this
-// class reconnects itself: a fresh ticket and ?lastEventId= the last numbered event seen, on whichever node the
-// load balancer picks. The node replays everything missed, in order, then goes live: nothing lost, nothing twice.
+// alerts (durable, numbered), through the project's own client package (clients/js, shipped in the jar under
+// vendor/switchboard-client). The package streams over fetch with the token in the Authorization header, resumes
+// from the last numbered event on whichever node the balancer picks, drops what it has seen, and falls back to
+// long-polling when streams do not get through. What is left here is the page's side: the browser's own
+// online/offline signal, and the labels.
 
-const STREAM = '/api/v1/realtime/stream';
-const OFFLINE_AFTER_FAILURES = 5;
+import { SwitchboardClient } from '../vendor/switchboard-client/index.js';
 
 export class LiveStream {
   /**
    * onEvent(json, id): every frame after `connected`; id is the sequence number of numbered events, else null.
-   * onState(state, detail): 'connecting' | 'live' | 'reconnecting' | 'offline' (detail: the serving node).
+   * onState(state, detail): 'connecting' | 'live' | 'reconnecting' | 'polling' | 'offline' (detail: the node).
    * onAuthFailure(): the token was refused (expired, revoked): sign in again.
    */
   constructor(session, channels, { onEvent, onState, onAuthFailure, onReset }) {
     this.session = session;
     this.channels = channels;
     this.handlers = { onEvent, onState, onAuthFailure, onReset };
-    this.lastEventId = null;
-    this.failures = 0;
-    this.source = null;
-    this.timer = null;
+    this.client = null;
+    this.resumeFrom = null;
     this.stopped = false;
   }
 
+  /** The last numbered event applied (the end-to-end tests read it). */
+  get lastEventId() {
+    return this.client ? this.client.lastEventId : this.resumeFrom;
+  }
+
   start() {
-    this.#state('connecting');
     // Without a network the stream cannot be live, whatever an idle socket still pretends: close it and wait
     // for the network to come back, then resume from the last event seen.
     window.addEventListener('offline', () => {
-      clearTimeout(this.timer);
-      this.source?.close();
-      this.source = null;
-      this.#state('offline');
+      this.#close();
+      this.handlers.onState?.('offline');
     });
-    window.addEventListener('online', () => { if (!this.source && !this.stopped) this.#connectSoon(0); });
-    this.#connect();
+    window.addEventListener('online', () => { if (!this.client && !this.stopped) this.#open(); });
+    this.handlers.onState?.('connecting');
+    this.#open();
   }
 
   stop() {
     this.stopped = true;
-    clearTimeout(this.timer);
-    this.source?.close();
-    this.source = null;
+    this.#close();
   }
 
-  async #connect() {
-    if (this.stopped) return;
-    let ticket;
-    try {
-      ticket = await this.session.ticket();
-    } catch (e) {
-      if (e.status === 401) { this.handlers.onAuthFailure?.(); return; }
-      this.#failed();
+  #open() {
+    const client = new SwitchboardClient({
+      channels: this.channels,
+      query: { events: 'message' },
+      lastEventId: this.resumeFrom ?? undefined,
+      getToken: () => this.session.token,
+      // 0.25 s up to 4 s, with full jitter, so a fleet of consoles does not reconnect in step.
+      backoff: { initialMs: 250, maxMs: 4000 },
+      onEvent: (m) => this.handlers.onEvent(m.data, m.id),
+      onReset: () => this.handlers.onReset?.(),
+      onStateChange: ({ state }) => this.#state(state, client),
+      start: false,
+    });
+    // 'live' is shown with the node that serves the stream, which the connected frame names.
+    client.on('connected', (c) => this.handlers.onState?.('live', c.node));
+    this.client = client;
+    client.start();
+  }
+
+  #close() {
+    if (this.client) {
+      this.resumeFrom = this.client.lastEventId;
+      this.client.close();
+      this.client = null;
+    }
+  }
+
+  #state(state, client) {
+    if (client !== this.client || state === 'live' || state === 'closed' || state === 'connecting') return;
+    if (state === 'failed') {
+      this.handlers.onAuthFailure?.();
       return;
     }
-    if (this.stopped) return;
-    if (!navigator.onLine) { this.#state('offline'); return; } // went offline while the ticket was on its way
-    const params = new URLSearchParams();
-    this.channels.forEach(c => params.append('channel', c));
-    params.set('events', 'message');
-    params.set('ticket', ticket);
-    if (this.lastEventId !== null) params.set('lastEventId', this.lastEventId);
-    const source = new EventSource(`${STREAM}?${params}`);
-    // Two connects can overlap (the network came back while a retry was fetching its ticket): keep the newest.
-    this.source?.close();
-    this.source = source;
-    source.onmessage = (m) => {
-      if (source !== this.source) return;
-      const id = m.lastEventId ? Number(m.lastEventId) : null;
-      const json = JSON.parse(m.data);
-      if (json.type === 'connected') {
-        this.failures = 0;
-        if (this.lastEventId === null && id !== null) this.lastEventId = id;
-        this.#state('live', json.node);
-        return;
-      }
-      if (json.type === 'reset') {
-        // The log no longer reaches back to our position: reload the state, continue from the head.
-        this.lastEventId = id;
-        this.handlers.onReset?.();
-        return;
-      }
-      const numbered = json.id !== undefined && id !== null;
-      if (numbered) {
-        if (this.lastEventId !== null && id <= this.lastEventId) return; // never applied twice
-        this.lastEventId = id;
-      }
-      this.handlers.onEvent(json, numbered ? id : null);
-    };
-    source.onerror = () => {
-      if (source !== this.source) return;
-      source.close(); // a spent ticket cannot be reused: reconnect with a new one
-      this.source = null;
-      this.#failed();
-    };
-  }
-
-  #failed() {
-    this.failures++;
-    if (!navigator.onLine) {
-      this.#state('offline');
-      return; // the 'online' event reconnects
-    }
-    this.#state(this.failures >= OFFLINE_AFTER_FAILURES ? 'offline' : 'reconnecting');
-    // 0.25 s, 0.5 s, 1 s, 2 s, then every 4 s, with jitter so a fleet of consoles does not reconnect in step.
-    const delay = Math.min(250 * 2 ** (this.failures - 1), 4000) * (0.75 + Math.random() / 2);
-    this.#connectSoon(delay);
-  }
-
-  #connectSoon(delay) {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.#connect(), delay);
-  }
-
-  #state(state, detail) {
-    this.handlers.onState?.(state, detail);
+    this.handlers.onState?.(state);
   }
 }

@@ -1,5 +1,5 @@
 // Who is signed in, and calls to the API with their token. The token lives in this tab's sessionStorage and
-// travels only in Authorization headers; streams are opened with single-use tickets instead (docs/console.md).
+// travels only in Authorization headers, the stream's included (docs/console.md).
 
 const KEY = 'switchboard.console.token';
 
@@ -48,11 +48,6 @@ export class Session {
       throw new ApiFailure(response.status, json?.error, json?.message || text.slice(0, 200));
     }
     return json;
-  }
-
-  /** A stream ticket: opens one stream, on any node, within seconds. */
-  async ticket() {
-    return (await this.api('/api/v1/realtime/tickets', { method: 'POST' })).ticket;
   }
 }
 

@@ -29,6 +29,22 @@ final class NginxBalancer implements AutoCloseable {
   static final Path TEMPLATE = Path.of("..", "..", "deploy", "nginx", "switchboard.conf.template");
 
   static NginxBalancer start(String testName, List<NodeProcess> nodes) throws IOException {
+    return start(testName, nodes, conf -> conf);
+  }
+
+  /**
+   * A balancer that holds streams back, as many proxies do: it buffers whatever the upstream asks (X-Accel-Buffering
+   * ignored) and compresses event streams, and compression keeps a stream's frames until its buffer fills (buffering
+   * alone does not: nginx still passes each chunk on as it comes). Complete responses (a poll's JSON) go through.
+   */
+  static String buffering(String conf) {
+    return conf.replace("proxy_buffering off;", "proxy_buffering on;\n      proxy_ignore_headers X-Accel-Buffering;\n"
+        + "      gzip on; gzip_types text/event-stream application/json; gzip_min_length 0;");
+  }
+
+  /** The shipped configuration, changed by {@code edit} (see {@link #buffering}). */
+  static NginxBalancer start(String testName, List<NodeProcess> nodes, java.util.function.UnaryOperator<String> edit)
+      throws IOException {
     int port = TestCluster.freePort();
     Path dir = Path.of("target", "cluster-logs", testName, "nginx").toAbsolutePath();
     Files.createDirectories(dir.resolve("tmp"));
@@ -46,7 +62,7 @@ final class NginxBalancer implements AutoCloseable {
         .replace("@@OSMAND_PORT@@", String.valueOf(TestCluster.freePort()))
         .replace("@@HTTP_SERVERS@@", http.toString().stripTrailing())
         .replace("@@OSMAND_SERVERS@@", osmand.toString().stripTrailing());
-    Files.writeString(dir.resolve("nginx.conf"), conf);
+    Files.writeString(dir.resolve("nginx.conf"), edit.apply(conf));
     String nginx = Files.isExecutable(Path.of("/usr/sbin/nginx")) ? "/usr/sbin/nginx" : "nginx";
     Process p = new ProcessBuilder(nginx, "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
         "-g", "daemon off;")

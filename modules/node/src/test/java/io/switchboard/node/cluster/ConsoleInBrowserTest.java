@@ -150,10 +150,20 @@ class ConsoleInBrowserTest {
       }
 
       browser.open(lb.url() + "/console/");
+      browser.eval("""
+          (() => { window.__fetches = []; const f = window.fetch;
+            window.fetch = (u, o) => { window.__fetches.push({url: String(u), auth: !!(o && o.headers && o.headers.Authorization)});
+              return f(u, o); }; return true; })()""");
       browser.fill("#token", TestCluster.token("desk", "dispatcher", tenant));
       browser.click("#signin-token");
       browser.waitFor("the stream to be live", "window.switchboardConsole.state === 'live'", WAIT);
       browser.waitFor("the orders listed", "document.querySelectorAll('#orders li').length === 8", WAIT);
+      // The stream is the client package's fetch with the token in its Authorization header: no credential in its
+      // URL, no ticket bought (the page's fetch was wrapped before signing in, to see what it sends).
+      Object streams = browser.eval("""
+          JSON.stringify(window.__fetches.filter(f => f.url.includes('/api/v1/realtime/')))""");
+      assertThat(streams.toString()).contains("/api/v1/realtime/stream?").contains("\"auth\":true")
+          .doesNotContain("\"auth\":false").doesNotContain("ticket").doesNotContain("token=");
       String serving = (String) browser.eval("window.switchboardConsole.node");
       int servingIndex = Integer.parseInt(serving.substring("node-".length())) - 1;
       List<NodeProcess> survivors = new ArrayList<>(cluster.nodes);

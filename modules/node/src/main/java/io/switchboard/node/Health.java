@@ -44,6 +44,11 @@ final class Health implements RouteContributor {
     return migrated;
   }
 
+  /** Whether this node's relay holds the numbering lock now. */
+  boolean relayLeader() {
+    return relayLeader.getAsBoolean();
+  }
+
   void relay(java.util.function.BooleanSupplier leader) {
     relayLeader = leader;
   }

@@ -20,6 +20,7 @@ import io.switchboard.bridge.BridgeRole;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -44,6 +45,7 @@ final class Node {
   private Health health;
   private Gateway gateway;
   private IngestRole ingest;
+  private NodeMetrics metrics;
 
   Node(SwitchboardConfig config) {
     this.config = config;
@@ -58,13 +60,15 @@ final class Node {
         .setEventBusOptions(new EventBusOptions()
             .setHost(config.cluster().eventBusHost())
             .setPort(config.cluster().eventBusPort()));
+    metrics = new NodeMetrics(config.metrics());
+    VertxBuilder builder = metrics.instrument(Vertx.builder(), options).with(options);
     HazelcastClusterManager clusterManager = null;
     Future<Vertx> vertxFuture;
     if (config.cluster().enabled()) {
       clusterManager = new HazelcastClusterManager(HazelcastSetup.config(config.cluster()));
-      vertxFuture = Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered();
+      vertxFuture = builder.withClusterManager(clusterManager).buildClustered();
     } else {
-      vertxFuture = Future.succeededFuture(Vertx.vertx(options));
+      vertxFuture = Future.succeededFuture(builder.build());
     }
     HazelcastClusterManager cm = clusterManager;
     return vertxFuture.compose(v -> {
@@ -128,6 +132,7 @@ final class Node {
         })
         .onFailure(err -> LOG.error("Cannot start the relay", err));
 
+    metrics.watch(gateway, health::relayLeader);
     Future<?> feed = gateway == null ? Future.succeededFuture() : vertx.deployVerticle(gateway.feedVerticle());
     Future<?> ingestWorker = ingest == null ? Future.succeededFuture() : vertx.deployVerticle(ingest.worker());
     Future<?> bridgeWorker = bridge == null ? Future.succeededFuture() : vertx.deployVerticle(bridge.verticle());
@@ -138,6 +143,12 @@ final class Node {
             : vertx.deployVerticle(ingest.osmAnd(), new DeploymentOptions().setInstances(config.http().eventLoops()))
                 .onSuccess(id -> LOG.info("OsmAnd listening on {}:{}", config.http().host(),
                     config.ingest().osmandPort())))
+        .compose(v -> metrics.serve(vertx)
+            .onSuccess(x -> {
+              if (config.metrics().enabled()) {
+                LOG.info("Metrics on http://{}:{}/metrics", config.metrics().host(), config.metrics().port());
+              }
+            }))
         .onSuccess(id -> LOG.info("Node {} listening on {}:{} with roles {} ({} transport)", config.nodeId(),
             config.http().host(), config.http().port(), config.roles(), vertx.isNativeTransportEnabled() ? "epoll"
                 : "NIO"))

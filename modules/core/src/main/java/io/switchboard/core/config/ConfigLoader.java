@@ -163,6 +163,11 @@ public final class ConfigLoader {
             bool("SB_DEV_SIGNIN", false),
             string("SB_DEV_SIGNIN_TENANT", "demo"),
             duration("SB_DEV_SIGNIN_TTL", "12h")),
+        new SwitchboardConfig.Metrics(
+            bool("SB_METRICS_ENABLED", true),
+            string("SB_METRICS_HOST", "127.0.0.1"),
+            // Beside the node's own port, so that nodes sharing a host do not collide by default.
+            integer("SB_METRICS_PORT", httpPort + 10_000)),
         duration("SB_SHUTDOWN_GRACE", "5s"));
   }
 

@@ -23,9 +23,16 @@ public record SwitchboardConfig(
     Ingest ingest,
     Bridge bridge,
     Console console,
+    Metrics metrics,
     Duration shutdownGrace) {
 
   public enum Role { API, GATEWAY, RELAY, INGEST, BRIDGE }
+
+  /**
+   * Prometheus metrics at {@code /metrics} on a management port of its own ({@code host}: loopback by default, so the
+   * public balancer does not expose it).
+   */
+  public record Metrics(boolean enabled, String host, int port) {}
 
   /**
    * {@code corsOrigins}: origins allowed to call the API from a browser (credentials allowed), empty for none;

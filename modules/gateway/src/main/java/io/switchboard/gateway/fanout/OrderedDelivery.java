@@ -1,5 +1,7 @@
 package io.switchboard.gateway.fanout;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import io.switchboard.core.auth.Principal;
 import io.switchboard.gateway.feed.EncodedEvent;
 import io.switchboard.gateway.feed.EventView;
@@ -19,6 +21,9 @@ import java.util.List;
 public abstract class OrderedDelivery implements Subscriber {
 
   private static final Logger LOG = LoggerFactory.getLogger(OrderedDelivery.class);
+  /** On Micrometer's global registry: a no-op unless the node exposes metrics. */
+  private static final Counter CUT_OFF = Counter.builder("switchboard.slow.consumer.disconnects")
+      .description("Subscribers cut off because they fell more than their buffer behind").register(Metrics.globalRegistry);
 
   private final Principal principal;
   private EventView view;
@@ -207,6 +212,7 @@ public abstract class OrderedDelivery implements Subscriber {
     if (!closed) {
       LOG.info("Cutting off a client that cannot keep up (channels {}, last id {}); it resumes on reconnect",
           channels(), lastSent);
+      CUT_OFF.increment();
       close();
       closeTransport();
     }

@@ -92,6 +92,12 @@ final class PollWaiter extends OrderedDelivery {
     answerNow();
   }
 
+  /** A poll that holds a page is not a slow consumer: it is answered, and the next poll takes the rest. */
+  @Override
+  public void cutOff() {
+    closeTransport();
+  }
+
   /** Positions and transient events are live state, not log events: a poll does not carry them. */
   @Override
   public boolean offerTransient(EncodedEvent e) {

@@ -47,6 +47,11 @@ final class NodeProcess {
     return Integer.parseInt(env.get("SB_OSMAND_PORT"));
   }
 
+  /** Where this node serves /metrics (its management port). */
+  String metricsUrl() {
+    return "http://127.0.0.1:" + env.get("SB_METRICS_PORT") + "/metrics";
+  }
+
   String url() {
     return "http://127.0.0.1:" + httpPort;
   }

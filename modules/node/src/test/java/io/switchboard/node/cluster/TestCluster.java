@@ -112,6 +112,7 @@ final class TestCluster implements AutoCloseable {
       env.put("SB_PG_POOL_SIZE", "4");
       env.put("SB_SSE_RETRY", "100ms");
       env.put("SB_OSMAND_PORT", String.valueOf(freePort()));
+      env.put("SB_METRICS_PORT", String.valueOf(freePort()));
       env.put("SB_REDIS_KEY_PREFIX", redisPrefix());
       // The bridge's Redis names too: no test reads another's stream or channels.
       env.put("SB_BRIDGE_CHANNELS", redisPrefix() + "publish");

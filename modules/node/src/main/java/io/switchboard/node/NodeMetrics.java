@@ -1,0 +1,79 @@
+package io.switchboard.node;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.gateway.Gateway;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+import java.util.EnumSet;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The node's Prometheus metrics: Vert.x's own (HTTP server, event bus, pools; labelled only by bounded values, no
+ * paths nor addresses), ours (registered on Micrometer's global registry wherever they are counted, so they cost
+ * nothing on a node without metrics), and {@code /metrics} on a management port of its own.
+ */
+final class NodeMetrics {
+
+  private final SwitchboardConfig.Metrics config;
+  private final PrometheusMeterRegistry registry;
+
+  NodeMetrics(SwitchboardConfig.Metrics config) {
+    this.config = config;
+    this.registry = config.enabled() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+    if (registry != null) {
+      Metrics.addRegistry(registry);
+    }
+  }
+
+  /** Vert.x's metrics go to the same registry. */
+  VertxBuilder instrument(VertxBuilder builder, VertxOptions options) {
+    if (registry == null) {
+      return builder;
+    }
+    // No HTTP path nor event-bus address labels: ids in paths and reply addresses would make series without end.
+    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.EB_SIDE)));
+    return builder.with(options).withMetrics(new MicrometerMetricsFactory(registry));
+  }
+
+  /** Gauges read from the node's parts when Prometheus scrapes. */
+  void watch(Gateway gateway, BooleanSupplier relayLeader) {
+    if (registry == null) {
+      return;
+    }
+    if (gateway != null) {
+      Gauge.builder("switchboard.subscribers", gateway, Gateway::connections)
+          .description("Open SSE streams, Socket.IO sockets and waiting polls on this node").register(registry);
+      Gauge.builder("switchboard.socketio.sessions", gateway, g -> g.socketIoStats().getInteger("sessions"))
+          .description("Engine.IO sessions owned by this node").register(registry);
+      Gauge.builder("switchboard.feed.head", gateway, Gateway::head)
+          .description("The last sequence number this node has received").register(registry);
+    }
+    Gauge.builder("switchboard.relay.leader", relayLeader, r -> r.getAsBoolean() ? 1 : 0)
+        .description("1 while this node holds the relay's numbering lock").strongReference(true).register(registry);
+  }
+
+  /** Serves {@code /metrics} on the management port; nothing when metrics are off. */
+  Future<?> serve(Vertx vertx) {
+    if (registry == null) {
+      return Future.succeededFuture();
+    }
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    HttpServer server = vertx.createHttpServer();
+    return server.requestHandler(router).listen(config.port(), config.host());
+  }
+}

@@ -1,0 +1,64 @@
+package io.switchboard.node.cluster;
+
+import io.switchboard.core.testing.Await;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Prometheus metrics on each node's management port, and not on its public one. */
+class MetricsTest {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static String get(String url) {
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(url).isEqualTo(200);
+      return r.body();
+    } catch (java.io.IOException | InterruptedException e) {
+      return "";
+    }
+  }
+
+  private static double value(String metrics, String series) {
+    return metrics.lines().filter(l -> l.startsWith(series + " ") || l.startsWith(series + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  @Test
+  void a_node_reports_its_streams_its_relay_role_and_vertx_s_own_metrics_on_the_management_port_only()
+      throws Exception {
+    try (TestCluster cluster = TestCluster.start("metrics", 1, Map.of())) {
+      NodeProcess node = cluster.node(0);
+      Await.until("the relay leader", Duration.ofSeconds(10), () -> value(get(node.metricsUrl()),
+          "switchboard_relay_leader") == 1.0);
+      try (SseTestClient stream = new SseTestClient(List.of(node.url()), "channel=tenant:t1:metrics",
+          cluster.dispatcherToken, null)) {
+        Await.until("the stream open", Duration.ofSeconds(10), () -> !stream.frames.isEmpty());
+        cluster.publish(node, "tenant:t1:metrics", "m", new JsonObject());
+        Await.until("the event numbered", Duration.ofSeconds(10),
+            () -> value(get(node.metricsUrl()), "switchboard_feed_head") >= 1.0);
+        String metrics = get(node.metricsUrl());
+        assertThat(value(metrics, "switchboard_subscribers")).isEqualTo(1.0);
+        assertThat(metrics).contains("vertx_http_server_active_connections")
+            .contains("vertx_eventbus_handlers").contains("vertx_pool_completed_total{pool_type=\"sql\"}")
+            .contains("switchboard_slow_consumer_disconnects_total");
+        // Bounded labels only: no path, no event-bus address.
+        assertThat(metrics).doesNotContain("path=\"").doesNotContain("address=\"");
+      }
+      HttpResponse<String> publicPort = HTTP.send(HttpRequest.newBuilder(URI.create(node.url() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(publicPort.statusCode()).isEqualTo(404);
+    }
+  }
+}

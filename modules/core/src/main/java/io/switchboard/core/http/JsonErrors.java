@@ -1,5 +1,6 @@
 package io.switchboard.core.http;
 
+import io.micrometer.core.instrument.Metrics;
 import io.switchboard.core.auth.AuthException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
@@ -20,6 +21,10 @@ public final class JsonErrors {
   public static void send(HttpServerResponse response, int status, String error, String message) {
     if (response.headWritten() || response.closed()) {
       return;
+    }
+    if (status == 401 || status == 403 || status == 429) {
+      // The error codes are a fixed vocabulary of ours: a bounded label.
+      Metrics.counter("switchboard.refusals", "status", String.valueOf(status), "error", error).increment();
     }
     response.setStatusCode(status)
         .putHeader("Content-Type", "application/json")

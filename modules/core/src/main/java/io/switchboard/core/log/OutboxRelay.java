@@ -1,5 +1,7 @@
 package io.switchboard.core.log;
 
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.event.Addresses;
 import io.switchboard.core.event.Event;
@@ -16,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where events are sequenced. One relay in the cluster (see {@link LeaderElection}) moves committed outbox rows
@@ -34,6 +37,10 @@ import java.util.List;
 public final class OutboxRelay extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+  /** An event's commit (its outbox row's, or the numbering statement's for direct publishes) to its numbering. */
+  private static final Timer RELAY_LAG = Timer.builder("switchboard.relay.lag")
+      .description("From an event's commit to its numbering by the relay leader").publishPercentileHistogram()
+      .register(Metrics.globalRegistry);
 
   /**
    * $1: how many outbox rows at most; $2..$5: the direct events (ids, channels as JSON arrays, types, data), numbered
@@ -215,6 +222,10 @@ public final class OutboxRelay extends VerticleBase {
   }
 
   private void publish(List<Event> events) {
+    long now = System.currentTimeMillis();
+    for (Event e : events) {
+      RELAY_LAG.record(Math.max(0, now - e.timestampMillis()), TimeUnit.MILLISECONDS);
+    }
     if (!events.isEmpty()) {
       vertx.eventBus().publish(Addresses.SEQUENCED_EVENTS, EventBatchCodec.encode(events));
     }

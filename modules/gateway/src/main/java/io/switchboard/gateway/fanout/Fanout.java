@@ -1,5 +1,7 @@
 package io.switchboard.gateway.fanout;
 
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import io.switchboard.gateway.feed.EncodedEvent;
 import io.switchboard.gateway.feed.FeedListener;
 import io.switchboard.gateway.feed.SequencedFeed;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where the node's events meet its subscribers, on one event loop: every transport's subscribers (SSE streams,
@@ -25,6 +28,10 @@ import java.util.Set;
  * touches nothing else.
  */
 public final class Fanout implements FeedListener, LiveListener {
+
+  private static final Timer FEED_LAG = Timer.builder("switchboard.feed.lag")
+      .description("From an event's commit to its fan-out on an event loop of this node").publishPercentileHistogram()
+      .register(Metrics.globalRegistry);
 
   private static final Logger LOG = LoggerFactory.getLogger(Fanout.class);
 
@@ -88,7 +95,10 @@ public final class Fanout implements FeedListener, LiveListener {
 
   @Override
   public void onEvents(List<EncodedEvent> events) {
-    lastDispatched = Math.max(lastDispatched, events.get(events.size() - 1).seq());
+    EncodedEvent last = events.get(events.size() - 1);
+    lastDispatched = Math.max(lastDispatched, last.seq());
+    // Once per batch: the newest event's age when this loop starts writing it (timestamps are the commit's).
+    FEED_LAG.record(Math.max(0, System.currentTimeMillis() - last.event().timestampMillis()), TimeUnit.MILLISECONDS);
     if (events.size() == 1 && flushTimer < 0) {
       // One event gives each subscriber at most one frame: send it on the spot, in a single pass.
       EncodedEvent e = events.get(0);

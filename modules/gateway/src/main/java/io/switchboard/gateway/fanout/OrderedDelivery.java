@@ -24,6 +24,8 @@ public abstract class OrderedDelivery implements Subscriber {
   /** On Micrometer's global registry: a no-op unless the node exposes metrics. */
   private static final Counter CUT_OFF = Counter.builder("switchboard.slow.consumer.disconnects")
       .description("Subscribers cut off because they fell more than their buffer behind").register(Metrics.globalRegistry);
+  private static final Counter DELIVERED = Counter.builder("switchboard.deliveries")
+      .description("Live events written to subscribers (replays are counted as resumes)").register(Metrics.globalRegistry);
 
   private final Principal principal;
   private EventView view;
@@ -134,6 +136,7 @@ public abstract class OrderedDelivery implements Subscriber {
       return false;
     }
     lastSent = e.seq();
+    DELIVERED.increment();
     return true;
   }
 

@@ -1,5 +1,7 @@
 package io.switchboard.gateway.resume;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import io.switchboard.core.event.Event;
 import io.switchboard.core.log.EventLogReader;
 import io.switchboard.gateway.fanout.OrderedDelivery;
@@ -24,6 +26,18 @@ import java.util.List;
  * arrives live. One per event loop.
  */
 public final class Resumer {
+
+  private static final Counter RESUMES_FROM_MEMORY = resumes("memory");
+  private static final Counter RESUMES_FROM_LOG = resumes("postgresql");
+  private static final Counter RESUMES_RESET = resumes("reset");
+  private static final Counter REPLAYED = Counter.builder("switchboard.resume.replayed.events")
+      .description("Events replayed to resuming subscribers").register(Metrics.globalRegistry);
+
+  private static Counter resumes(String source) {
+    return Counter.builder("switchboard.resumes").tag("source", source)
+        .description("Subscribers that resumed from a position, by where the missed events came from")
+        .register(Metrics.globalRegistry);
+  }
 
   private final Vertx vertx;
   private final Context context;
@@ -56,13 +70,17 @@ public final class Resumer {
    */
   public Future<Void> catchUp(OrderedDelivery s, ResumePlan plan, Long lastEventId, List<String> channels) {
     if (plan.expired()) {
+      RESUMES_RESET.increment();
       s.goLive(plan.head());
     } else if (lastEventId == null || lastEventId >= plan.head()) {
       s.goLive(lastEventId == null ? plan.head() : lastEventId);
     } else if (plan.fromMemory() != null) {
+      RESUMES_FROM_MEMORY.increment();
+      REPLAYED.increment(plan.fromMemory().size());
       s.replay(plan.fromMemory());
       s.goLive(plan.head());
     } else {
+      RESUMES_FROM_LOG.increment();
       Promise<Void> done = Promise.promise();
       fromLog(s, lastEventId, plan.head(), channels, done);
       return done.future();
@@ -85,6 +103,7 @@ public final class Resumer {
       for (Event e : events) {
         encoded.add(FrameEncoder.encode(e));
       }
+      REPLAYED.increment(encoded.size());
       s.replay(encoded);
       if (events.size() < pageSize) {
         whenDrained(s).onSuccess(x -> {

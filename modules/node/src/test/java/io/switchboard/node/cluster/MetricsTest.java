@@ -31,7 +31,7 @@ class MetricsTest {
   }
 
   private static double value(String metrics, String series) {
-    return metrics.lines().filter(l -> l.startsWith(series + " ") || l.startsWith(series + "{"))
+    return metrics.lines().filter(l -> l.startsWith(series + " ") || (!series.endsWith("}") && l.startsWith(series + "{")))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
@@ -48,8 +48,23 @@ class MetricsTest {
         cluster.publish(node, "tenant:t1:metrics", "m", new JsonObject());
         Await.until("the event numbered", Duration.ofSeconds(10),
             () -> value(get(node.metricsUrl()), "switchboard_feed_head") >= 1.0);
+        Await.until("the event delivered", Duration.ofSeconds(10), () -> stream.events().size() == 1);
+        // A second stream resumes from before the event (from memory), and a request without a token is refused.
+        try (SseTestClient resumed = new SseTestClient(List.of(node.url()), "channel=tenant:t1:metrics",
+            cluster.dispatcherToken, "0")) {
+          Await.until("the replay", Duration.ofSeconds(10), () -> resumed.events().size() == 1);
+        }
+        HTTP.send(HttpRequest.newBuilder(URI.create(node.url() + "/api/v1/realtime/stream?channel=tenant:t1:x"))
+            .build(), HttpResponse.BodyHandlers.discarding());
         String metrics = get(node.metricsUrl());
         assertThat(value(metrics, "switchboard_subscribers")).isEqualTo(1.0);
+        assertThat(value(metrics, "switchboard_deliveries_total")).isEqualTo(1.0);
+        assertThat(value(metrics, "switchboard_resumes_total{source=\"memory\"}")).isEqualTo(1.0);
+        assertThat(value(metrics, "switchboard_resume_replayed_events_total")).isEqualTo(1.0);
+        assertThat(value(metrics, "switchboard_refusals_total{error=\"unauthorized\",status=\"401\"}")).isEqualTo(1.0);
+        assertThat(value(metrics, "switchboard_relay_lag_seconds_count")).isGreaterThanOrEqualTo(1.0);
+        assertThat(value(metrics, "switchboard_feed_lag_seconds_count")).isGreaterThanOrEqualTo(1.0);
+        assertThat(metrics).contains("switchboard_feed_lag_seconds_bucket{le=");
         assertThat(metrics).contains("vertx_http_server_active_connections")
             .contains("vertx_eventbus_handlers").contains("vertx_pool_completed_total{pool_type=\"sql\"}")
             .contains("switchboard_slow_consumer_disconnects_total");

@@ -1,5 +1,7 @@
 package io.switchboard.bridge.inbound;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import io.switchboard.core.event.Addresses;
 import io.switchboard.core.event.Event;
 import io.switchboard.core.event.EventBatchCodec;
@@ -25,6 +27,15 @@ import java.util.UUID;
  * messages go straight to every node's live streams, after the same key check when they carry a key.
  */
 public final class InboundWriter {
+
+  private static final Counter DURABLE_IN = inbound("durable");
+  private static final Counter TRANSIENT_IN = inbound("transient");
+
+  private static Counter inbound(String kind) {
+    return Counter.builder("switchboard.bridge.inbound").tag("kind", kind)
+        .description("Bridge messages written: durable ones committed to the log, transient ones published")
+        .register(Metrics.globalRegistry);
+  }
 
   /** A parsed message and the key that makes it unique. */
   public record Keyed(InboundMessage message, String key) {}
@@ -96,6 +107,7 @@ public final class InboundWriter {
               return outbox.appendAll(conn, events).map(events.size());
             }))
         .onSuccess(n -> {
+          DURABLE_IN.increment(n);
           if (n > 0) {
             outbox.committed();
           }
@@ -123,6 +135,7 @@ public final class InboundWriter {
       if (!events.isEmpty()) {
         vertx.eventBus().publish(Addresses.TRANSIENT_EVENTS, EventBatchCodec.encode(events));
       }
+      TRANSIENT_IN.increment(events.size());
       return events.size();
     });
   }

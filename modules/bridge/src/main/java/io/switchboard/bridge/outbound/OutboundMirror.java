@@ -1,5 +1,7 @@
 package io.switchboard.bridge.outbound;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import io.switchboard.bridge.redis.RedisLink;
 import io.switchboard.core.dialect.Family;
 import io.switchboard.core.dialect.Frame;
@@ -36,6 +38,9 @@ import java.util.List;
  * later; the SSE streams do not wait for the mirror.
  */
 public final class OutboundMirror {
+
+  private static final Counter MIRRORED = Counter.builder("switchboard.bridge.outbound")
+      .description("Events mirrored to Redis by the bridge leader").register(Metrics.globalRegistry);
 
   private static final Logger LOG = LoggerFactory.getLogger(OutboundMirror.class);
   private static final int PAGE = 1_000;
@@ -230,7 +235,10 @@ public final class OutboundMirror {
     if (conn == null) {
       return Future.failedFuture("the Redis link is reconnecting");
     }
-    return conn.batch(batch).onSuccess(r -> last = through).mapEmpty();
+    return conn.batch(batch).onSuccess(r -> {
+      last = through;
+      MIRRORED.increment(events.size());
+    }).mapEmpty();
   }
 
   /** Traffic may stop after this batch: the cursor still catches up, once nothing is in flight. */

@@ -19,20 +19,12 @@ class MetricsTest {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  private static String get(String url) {
-    try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(r.statusCode()).as(url).isEqualTo(200);
-      return r.body();
-    } catch (java.io.IOException | InterruptedException e) {
-      return "";
-    }
+  private static String get(NodeProcess node) {
+    return MetricsScrape.of(node);
   }
 
   private static double value(String metrics, String series) {
-    return metrics.lines().filter(l -> l.startsWith(series + " ") || (!series.endsWith("}") && l.startsWith(series + "{")))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    return MetricsScrape.value(metrics, series);
   }
 
   @Test
@@ -40,14 +32,14 @@ class MetricsTest {
       throws Exception {
     try (TestCluster cluster = TestCluster.start("metrics", 1, Map.of())) {
       NodeProcess node = cluster.node(0);
-      Await.until("the relay leader", Duration.ofSeconds(10), () -> value(get(node.metricsUrl()),
+      Await.until("the relay leader", Duration.ofSeconds(10), () -> value(get(node),
           "switchboard_relay_leader") == 1.0);
       try (SseTestClient stream = new SseTestClient(List.of(node.url()), "channel=tenant:t1:metrics",
           cluster.dispatcherToken, null)) {
         Await.until("the stream open", Duration.ofSeconds(10), () -> !stream.frames.isEmpty());
         cluster.publish(node, "tenant:t1:metrics", "m", new JsonObject());
         Await.until("the event numbered", Duration.ofSeconds(10),
-            () -> value(get(node.metricsUrl()), "switchboard_feed_head") >= 1.0);
+            () -> value(get(node), "switchboard_feed_head") >= 1.0);
         Await.until("the event delivered", Duration.ofSeconds(10), () -> stream.events().size() == 1);
         // A second stream resumes from before the event (from memory), and a request without a token is refused.
         try (SseTestClient resumed = new SseTestClient(List.of(node.url()), "channel=tenant:t1:metrics",
@@ -56,7 +48,7 @@ class MetricsTest {
         }
         HTTP.send(HttpRequest.newBuilder(URI.create(node.url() + "/api/v1/realtime/stream?channel=tenant:t1:x"))
             .build(), HttpResponse.BodyHandlers.discarding());
-        String metrics = get(node.metricsUrl());
+        String metrics = get(node);
         assertThat(value(metrics, "switchboard_subscribers")).isEqualTo(1.0);
         assertThat(value(metrics, "switchboard_deliveries_total")).isEqualTo(1.0);
         assertThat(value(metrics, "switchboard_resumes_total{source=\"memory\"}")).isEqualTo(1.0);

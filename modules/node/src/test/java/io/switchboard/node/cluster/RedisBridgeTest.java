@@ -83,6 +83,19 @@ class RedisBridgeTest {
       String dead = redis.cli("XRANGE", "switchboard:dead-letter", "-", "+");
       assertThat(dead).contains("not a JSON object").contains("{not json").contains("invalid channel name");
       assertThat(dead).contains("pubsub:switchboard:publish");
+      // The same story in the nodes' metrics, summed over the cluster.
+      double durable = 0;
+      double transients = 0;
+      double deadLetters = 0;
+      for (NodeProcess n : cluster.nodes) {
+        String page = MetricsScrape.of(n);
+        durable += MetricsScrape.value(page, "switchboard_bridge_inbound_total{kind=\"durable\"}");
+        transients += MetricsScrape.value(page, "switchboard_bridge_inbound_total{kind=\"transient\"}");
+        deadLetters += MetricsScrape.value(page, "switchboard_bridge_dead_letters_total");
+      }
+      assertThat(durable).isEqualTo(3.0);
+      assertThat(transients).isEqualTo(1.0);
+      assertThat(deadLetters).isEqualTo(2.0);
     }
   }
 
@@ -237,6 +250,8 @@ class RedisBridgeTest {
       for (int i = 1; i < seqs.size(); i++) {
         assertThat(seqs.get(i)).isEqualTo(seqs.get(i - 1) + 1);
       }
+      assertThat(cluster.nodes.stream().mapToDouble(n -> MetricsScrape.value(n, "switchboard_bridge_outbound_total"))
+          .sum()).as("mirrored, in the leader's metrics").isGreaterThanOrEqualTo(60.0);
       // The cursor follows the events at most 200 ms behind, also once traffic stopped.
       Await.until("the cursor names the last mirrored event", Duration.ofSeconds(2), () -> {
         try {

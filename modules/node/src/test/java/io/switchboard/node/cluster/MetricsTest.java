@@ -4,18 +4,27 @@ import io.switchboard.core.testing.Await;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Prometheus metrics on each node's management port, and not on its public one. */
 class MetricsTest {
+
+  private static final Pattern SERIES = Pattern.compile("\\b(?:switchboard|vertx)_[a-z_]+");
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -25,6 +34,21 @@ class MetricsTest {
 
   private static double value(String metrics, String series) {
     return MetricsScrape.value(metrics, series);
+  }
+
+  /** The metric names in the expressions of deploy/grafana/switchboard-dashboard.json. */
+  private static Set<String> dashboardSeries() throws IOException {
+    String json = Files.readString(Path.of("..", "..", "deploy", "grafana", "switchboard-dashboard.json"));
+    Set<String> names = new TreeSet<>();
+    for (Object panel : new JsonObject(json).getJsonArray("panels")) {
+      for (Object target : ((JsonObject) panel).getJsonArray("targets")) {
+        Matcher m = SERIES.matcher(((JsonObject) target).getString("expr"));
+        while (m.find()) {
+          names.add(m.group());
+        }
+      }
+    }
+    return names;
   }
 
   @Test
@@ -57,6 +81,9 @@ class MetricsTest {
         assertThat(value(metrics, "switchboard_relay_lag_seconds_count")).isGreaterThanOrEqualTo(1.0);
         assertThat(value(metrics, "switchboard_feed_lag_seconds_count")).isGreaterThanOrEqualTo(1.0);
         assertThat(metrics).contains("switchboard_feed_lag_seconds_bucket{le=");
+        // Every series the shipped Grafana dashboard queries exists on a node (bridge and Socket.IO ones included).
+        assertThat(dashboardSeries()).isNotEmpty().allSatisfy(series -> assertThat(metrics)
+            .as("the dashboard queries " + series).containsPattern("(?m)^" + series + "[ {]"));
         assertThat(metrics).contains("vertx_http_server_active_connections")
             .contains("vertx_eventbus_handlers").contains("vertx_pool_completed_total{pool_type=\"sql\"}")
             .contains("switchboard_slow_consumer_disconnects_total");

@@ -44,13 +44,7 @@ find_jdk
 ensure_built
 LOADGEN=("$JAVA_HOME/bin/java" -Xmx1g -jar "$SB_ROOT/modules/loadgen/target/loadgen.jar")
 PROCS=$(( (SUBS + 7499) / 7500 )); (( PROCS < 2 )) && PROCS=2
-CLIENT_ARGS=()
-if [[ $CLIENT == node ]]; then
-  ensure_node
-  (cd "$SB_ROOT/deploy/bench/sse-client" && [[ -d node_modules/hdr-histogram-js ]] \
-    || npm ci --no-audit --no-fund --silent >/dev/null)
-  CLIENT_ARGS=(--client-script "$SB_ROOT/deploy/bench/sse-client/subscriber.mjs")
-fi
+sse_client_args "$CLIENT"
 
 # One token and one address hold every benchmark stream: no per-user or per-address stream limit here.
 export SB_MAX_STREAMS_PER_USER=0 SB_MAX_STREAMS_PER_IP=0 SB_STREAM_OPEN_RATE=0 SB_DEMO_DRIVERS=0

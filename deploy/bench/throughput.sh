@@ -21,13 +21,7 @@ mkdir -p "$OUT"
 find_jdk
 ensure_built
 LOADGEN=("$JAVA_HOME/bin/java" -Xmx1g -jar "$SB_ROOT/modules/loadgen/target/loadgen.jar")
-CLIENT_ARGS=()
-if [[ $CLIENT == node ]]; then
-  ensure_node
-  (cd "$SB_ROOT/deploy/bench/sse-client" && [[ -d node_modules/hdr-histogram-js ]] \
-    || npm ci --no-audit --no-fund --silent >/dev/null)
-  CLIENT_ARGS=(--client-script "$SB_ROOT/deploy/bench/sse-client/subscriber.mjs")
-fi
+sse_client_args "$CLIENT"
 STREAM="switchboard:bench:in"
 export SB_DEMO_DRIVERS=0 SB_MAX_STREAMS_PER_USER=0 SB_MAX_STREAMS_PER_IP=0 SB_STREAM_OPEN_RATE=0 SB_PUBLISH_RATE=0
 export SB_BRIDGE_STREAM="$STREAM" SB_BRIDGE_CHANNELS="switchboard:bench:publish" SB_BRIDGE_OUT_PREFIX="switchboard:bench:out:"

@@ -122,6 +122,18 @@ wait_gone() {
 }
 
 # Builds when the node's jar (or the benchmark tool's) is missing or older than a source.
+# The loadgen arguments for the chosen SSE client: none for ours (java), the independent Node.js client
+# (deploy/bench/sse-client) for node, its packages installed first. Sets the CLIENT_ARGS array.
+sse_client_args() {
+  CLIENT_ARGS=()
+  if [[ $1 == node ]]; then
+    ensure_node
+    (cd "$SB_ROOT/deploy/bench/sse-client" && [[ -d node_modules/hdr-histogram-js ]] \
+      || npm ci --no-audit --no-fund --silent >/dev/null)
+    CLIENT_ARGS=(--client-script "$SB_ROOT/deploy/bench/sse-client/subscriber.mjs")
+  fi
+}
+
 ensure_built() {
   local jar="$SB_ROOT/modules/node/target/switchboard.jar"
   if [[ ! -f "$jar" ]] || [[ ! -f "$SB_ROOT/modules/loadgen/target/loadgen.jar" ]] || [[ -n "$(find "$SB_ROOT/modules" "$SB_ROOT/pom.xml" "$SB_ROOT/deploy/hazelcast" "$SB_ROOT/clients/js/src" -newer "$jar" \

@@ -38,7 +38,7 @@ final class NodeMetrics {
     }
   }
 
-  /** Vert.x's metrics go to the same registry. */
+  /** Vert.x's metrics go to the same registry: sets them on {@code options}, and the factory on {@code builder}. */
   VertxBuilder instrument(VertxBuilder builder, VertxOptions options) {
     if (registry == null) {
       return builder;
@@ -46,7 +46,7 @@ final class NodeMetrics {
     // No HTTP path nor event-bus address labels: ids in paths and reply addresses would make series without end.
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.EB_SIDE)));
-    return builder.with(options).withMetrics(new MicrometerMetricsFactory(registry));
+    return builder.withMetrics(new MicrometerMetricsFactory(registry));
   }
 
   /** Gauges read from the node's parts when Prometheus scrapes. */

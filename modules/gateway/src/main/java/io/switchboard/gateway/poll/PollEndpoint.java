@@ -10,6 +10,7 @@ import io.switchboard.gateway.admission.StreamAdmission;
 import io.switchboard.gateway.fanout.Fanout;
 import io.switchboard.gateway.feed.ResumePlan;
 import io.switchboard.gateway.feed.SequencedFeed;
+import io.switchboard.gateway.resume.ResumePosition;
 import io.switchboard.gateway.resume.Resumer;
 import io.switchboard.gateway.sse.StreamRoutes;
 import io.vertx.core.Vertx;
@@ -192,23 +193,10 @@ public final class PollEndpoint {
     });
   }
 
+  /** The query wins: a polling client passes each answer's position there. */
   private static Long lastEventIdOf(RoutingContext ctx) {
-    String raw = ctx.request().getParam("lastEventId");
-    if (raw == null || raw.isBlank()) {
-      raw = ctx.request().getHeader("Last-Event-ID");
-    }
-    if (raw == null || raw.isBlank()) {
-      return null;
-    }
-    try {
-      long id = Long.parseLong(raw.trim());
-      if (id < 0) {
-        throw new NumberFormatException();
-      }
-      return id;
-    } catch (NumberFormatException e) {
-      throw ApiError.badRequest("lastEventId must be a non-negative event sequence number");
-    }
+    return ResumePosition.parse(ctx.request().getParam("lastEventId"), ctx.request().getHeader("Last-Event-ID"),
+        "lastEventId");
   }
 
   private static int timeoutOf(RoutingContext ctx) {

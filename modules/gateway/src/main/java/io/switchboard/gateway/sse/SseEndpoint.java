@@ -16,6 +16,7 @@ import io.switchboard.gateway.feed.ResumePlan;
 import io.switchboard.gateway.feed.SequencedFeed;
 import io.switchboard.gateway.live.LiveFleet;
 import io.switchboard.gateway.live.LiveFrame;
+import io.switchboard.gateway.resume.ResumePosition;
 import io.switchboard.gateway.resume.Resumer;
 import io.switchboard.gateway.stats.SubscriberCounts;
 import io.switchboard.gateway.wire.RawChannel;
@@ -290,22 +291,9 @@ public final class SseEndpoint {
     return naming;
   }
 
+  /** The header wins: EventSource sends it on every reconnect, while the query keeps the page's first position. */
   private static Long lastEventIdOf(RoutingContext ctx) {
-    String raw = ctx.request().getHeader("Last-Event-ID");
-    if (raw == null || raw.isBlank()) {
-      raw = ctx.request().getParam("lastEventId");
-    }
-    if (raw == null || raw.isBlank()) {
-      return null;
-    }
-    try {
-      long id = Long.parseLong(raw.trim());
-      if (id < 0) {
-        throw new NumberFormatException();
-      }
-      return id;
-    } catch (NumberFormatException e) {
-      throw ApiError.badRequest("Last-Event-ID must be a non-negative event sequence number");
-    }
+    return ResumePosition.parse(ctx.request().getHeader("Last-Event-ID"), ctx.request().getParam("lastEventId"),
+        "Last-Event-ID");
   }
 }

@@ -1,6 +1,5 @@
 package io.switchboard.node.cluster;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,14 +28,10 @@ class JsClientTest {
     cluster = TestCluster.start("js-client", 3, Map.of("SB_JWT_LEEWAY", "0s"));
     lb = NginxBalancer.start("js-client", cluster.nodes);
     buffering = NginxBalancer.start("js-client-buffering", cluster.nodes, NginxBalancer::buffering);
-    JsonArray nodes = new JsonArray();
-    for (NodeProcess n : cluster.nodes) {
-      nodes.add(new JsonObject().put("id", n.name).put("url", n.url()).put("pid", n.pid()));
-    }
     config = new JsonObject()
         .put("lb", lb.url())
         .put("bufferingLb", buffering.url())
-        .put("nodes", nodes)
+        .put("nodes", cluster.nodesJson())
         .put("tenant", "js-client")
         .put("secret", TestCluster.SECRET);
   }

@@ -1,6 +1,5 @@
 package io.switchboard.node.cluster;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,13 +32,9 @@ class SocketIoClientsTest {
     lb = NginxBalancer.start("socketio-clients", cluster.nodes);
     CommerceFixture fx = new CommerceFixture(lb.url(), "diner-1", 8);
     CommerceFixture other = new CommerceFixture(lb.url(), "diner-2", 8);
-    JsonArray nodes = new JsonArray();
-    for (NodeProcess n : cluster.nodes) {
-      nodes.add(new JsonObject().put("id", n.name).put("url", n.url()).put("pid", n.pid()));
-    }
     config = new JsonObject()
         .put("lb", lb.url())
-        .put("nodes", nodes)
+        .put("nodes", cluster.nodesJson())
         .put("tenant", fx.tenant).put("shop", fx.shop).put("customer", fx.customer).put("variant", fx.variant)
         .put("otherTenant", other.tenant).put("otherShop", other.shop).put("otherCustomer", other.customer)
         .put("tokens", new JsonObject()

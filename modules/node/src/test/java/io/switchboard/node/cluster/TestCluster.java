@@ -5,6 +5,7 @@ import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.testing.Await;
 import io.switchboard.core.testing.TestDatabase;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -69,6 +70,15 @@ final class TestCluster implements AutoCloseable {
     } finally {
       Await.result(vertx.close());
     }
+  }
+
+  /** The nodes as the Node.js test files read them: {@code [{id, url, pid}]}. */
+  JsonArray nodesJson() {
+    JsonArray out = new JsonArray();
+    for (NodeProcess n : nodes) {
+      out.add(new JsonObject().put("id", n.name).put("url", n.url()).put("pid", n.pid()));
+    }
+    return out;
   }
 
   static TestCluster start(String testName, int size, Map<String, String> extraEnv) throws Exception {

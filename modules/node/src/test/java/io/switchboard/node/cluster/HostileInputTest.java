@@ -157,6 +157,8 @@ class HostileInputTest {
     e.add(new Endpoint("GET", "/api/v1/realtime/stats", null, Map.of()));
     e.add(new Endpoint("GET", "/api/v1/realtime/stream", null, Map.of("channel", "tenant:th:news",
         "channels", "tenant:th:a,tenant:th:b", "lastEventId", "0", "events", "named", "named", "true")));
+    e.add(new Endpoint("GET", "/api/v1/realtime/poll", null, Map.of("channel", "tenant:th:news",
+        "channels", "tenant:th:a,tenant:th:b", "lastEventId", "0", "timeout", "0")));
     e.add(new Endpoint("GET", "/api/realtime/events", null, Map.of("tenant", "th", "lastEventId", "0")));
     e.add(new Endpoint("GET", "/api/realtime/events/user", null, Map.of()));
     e.add(new Endpoint("GET", "/api/v1/realtime/orders/{order}/stream", null, Map.of("events", "both")));

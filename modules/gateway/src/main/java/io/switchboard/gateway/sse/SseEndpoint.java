@@ -163,11 +163,16 @@ public final class SseEndpoint {
       // and "from now" must not be a moment later (found when publishing got faster: the first events published
       // after a fresh stream's open were behind its plan's head, and never sent). Until now the stream is indexed
       // but not live: what arrived meanwhile is held, and goes out after the head and the first frames.
+      // The first frames (the position) are made before the head and written right behind it: a client that sees
+      // its stream open has its position a few microseconds later. Made in between, on a cold JVM, they followed
+      // the head by 30 ms, and a node killed in that window left an open client without a position, whose
+      // reconnect then started "from now" (RollingRestartTest).
+      List<ByteBuffer> first = firstFrames(conn, family, params, ar.result(), lastEventId);
       response.writeHead();
       conn.headSent();
+      conn.writeNow(first);
       raw.dropRequestDecoder();
       response.headers().clear();
-      writeFirstFrames(conn, family, params, ar.result(), lastEventId);
       vertx.setTimer(EARLY_HEARTBEAT_MS, t -> conn.heartbeat(HEARTBEAT));
       resumer.catchUp(conn, ar.result(), lastEventId, channels).onFailure(err -> conn.cutOff());
       startPositions(conn);
@@ -176,8 +181,8 @@ public final class SseEndpoint {
   }
 
   /** {@code connected} (or an id-only frame), and {@code reset} when the resume point is older than retention. */
-  private void writeFirstFrames(SseConnection conn, Family family, Map<String, String> params, ResumePlan plan,
-                                Long lastEventId) {
+  private List<ByteBuffer> firstFrames(SseConnection conn, Family family, Map<String, String> params, ResumePlan plan,
+                                       Long lastEventId) {
     long resumeFrom = lastEventId == null ? plan.head() : lastEventId;
     Naming naming = Family.namingOfFormat(conn.format());
     JsonObject base = new JsonObject()
@@ -202,7 +207,7 @@ public final class SseEndpoint {
           .put("lastEventId", plan.head());
       frames.add(FrameEncoder.control(plan.head(), "reset", naming, reset.encode()));
     }
-    conn.writeNow(frames);
+    return frames;
   }
 
   /**

@@ -74,8 +74,17 @@ class RollingRestartTest {
       publisher.join();
 
       assertThat(page.closedForGood()).as("the client never gave up").isFalse();
-      Await.until("every accepted event on the page", Duration.ofSeconds(20),
-          () -> ns(page).containsAll(accepted));
+      try {
+        Await.until("every accepted event on the page", Duration.ofSeconds(20), () -> ns(page).containsAll(accepted));
+      } catch (AssertionError e) {
+        Set<Integer> missing = new TreeSet<>(accepted);
+        missing.removeAll(ns(page));
+        List<SeedClient.Seen> seen = page.seen();
+        throw new AssertionError(e.getMessage() + ": missing " + missing + " of " + accepted.size() + "; the page saw "
+            + seen.size() + ", the last " + seen.subList(Math.max(0, seen.size() - 3), seen.size()) + ", "
+            + page.errors() + " errors; the log holds " + logged(cluster, "SELECT string_agg(seq || ':' || (data->>'n'), ',' ORDER BY seq) FROM sb_events WHERE (data->>'n')::int IN ("
+            + String.join(",", missing.stream().map(String::valueOf).toList()) + ")"), e);
+      }
       Thread.sleep(500);
       List<Integer> seen = new ArrayList<>(page.seen().stream()
           .filter(s -> "t".equals(s.data().getString("type")))
@@ -84,6 +93,14 @@ class RollingRestartTest {
       assertThat(seen).as("once each, in order").doesNotHaveDuplicates().isSorted();
       assertThat(seen).containsAll(accepted);
       assertThat(page.errors()).as("it did reconnect").isGreaterThanOrEqualTo(1);
+    }
+  }
+
+  private static String logged(TestCluster cluster, String sql) {
+    try (var c = cluster.db.connect(); var rs = c.createStatement().executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : "nothing";
+    } catch (Exception e) {
+      return e.toString();
     }
   }
 

@@ -9,9 +9,12 @@ import io.switchboard.bridge.redis.RedisLink;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.log.EventLogReader;
 import io.switchboard.core.log.LeaderElection;
-import io.switchboard.core.log.OutboxNotifier;
 import io.switchboard.core.log.OutboxWriter;
 import io.switchboard.core.log.PgClients;
+import io.switchboard.core.node.HealthReport;
+import io.switchboard.core.node.NodeServices;
+import io.switchboard.core.node.Role;
+import io.switchboard.core.node.RoleVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -21,6 +24,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The Redis bridge role of a node, one verticle talking to the rest only over the event bus and PostgreSQL:
@@ -32,10 +36,11 @@ import java.time.Duration;
  * </ul>
  * docs/redis-bridge.md has the message formats.
  */
-public final class BridgeRole {
+public final class BridgeRole implements Role {
 
   private final SwitchboardConfig config;
   private final Pool pool;
+  private final OutboxWriter outbox;
 
   private Redis pooled;
   private DeadLetters deadLetters;
@@ -44,12 +49,18 @@ public final class BridgeRole {
   private OutboundMirror mirror;
   private LeaderElection election;
 
-  public BridgeRole(SwitchboardConfig config, Pool pool) {
-    this.config = config;
-    this.pool = pool;
+  public BridgeRole(NodeServices services) {
+    this.config = services.config();
+    this.pool = services.pool();
+    this.outbox = services.outbox();
   }
 
-  public Deployable verticle() {
+  @Override
+  public List<RoleVerticle> verticles() {
+    return List.of(RoleVerticle.once("bridge", verticle()));
+  }
+
+  private Deployable verticle() {
     return new VerticleBase() {
       @Override
       public Future<?> start() {
@@ -57,7 +68,7 @@ public final class BridgeRole {
         String uri = config.redis().uri();
         pooled = Redis.createClient(vertx, RedisLink.pooledOptions(uri, config.redis().poolSize()));
         deadLetters = new DeadLetters(pooled, b.deadLetter());
-        InboundWriter writer = new InboundWriter(vertx, pool, OutboxWriter.quiet(new OutboxNotifier(pool)));
+        InboundWriter writer = new InboundWriter(vertx, pool, outbox);
         stream = new StreamInbound(vertx, uri, pooled, b.stream(), b.group(), config.nodeId(), b.readCount(),
             b.claimIdle().toMillis(), writer, deadLetters);
         pubsub = new PubSubInbound(vertx, uri, pooled, b.channels(), writer, deadLetters, b.watchInterval().toMillis());
@@ -98,7 +109,16 @@ public final class BridgeRole {
   }
 
   /** For /health/ready: "DEGRADED" while Redis cannot be used; the rest of the node serves as usual. */
-  public JsonObject status() {
+  @Override
+  public void health(HealthReport report) {
+    JsonObject status = status();
+    report.put("bridge", status);
+    if ("DEGRADED".equals(status.getString("status"))) {
+      report.degraded();
+    }
+  }
+
+  private JsonObject status() {
     boolean leader = election != null && election.isLeader();
     boolean up = stream != null && stream.isUp() && (!leader || (pubsub.isUp() || config.bridge().channels().isEmpty())
         && mirror.isUp());

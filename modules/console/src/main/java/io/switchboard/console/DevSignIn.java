@@ -4,6 +4,8 @@ import io.switchboard.core.auth.TokenMinter;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.http.JsonErrors;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -21,6 +23,8 @@ public final class DevSignIn {
 
   private final TokenMinter minter;
   private final SwitchboardConfig.Console config;
+
+  private static final Logger LOG = LoggerFactory.getLogger(DevSignIn.class);
 
   private DevSignIn(TokenMinter minter, SwitchboardConfig.Console config) {
     this.minter = minter;
@@ -48,6 +52,9 @@ public final class DevSignIn {
       return;
     }
     String token = minter.mint(subject, "dispatcher", config.devTenant(), config.devTokenTtl());
+    // Anyone who reaches the page gets a dispatcher's token: each one is worth a line in the log.
+    LOG.warn("Development sign-in: dispatcher token for {} on tenant {} (SB_DEV_SIGNIN is on)", subject,
+        config.devTenant());
     JsonObject body = new JsonObject()
         .put("token", token)
         .put("subject", subject)

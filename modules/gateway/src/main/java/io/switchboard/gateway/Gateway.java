@@ -1,16 +1,14 @@
 package io.switchboard.gateway;
 
-import io.switchboard.core.access.ChannelAccess;
 import io.switchboard.core.auth.StreamTickets;
-import io.switchboard.core.auth.TokenVerifier;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.http.RouteContributor;
 import io.switchboard.core.limits.RateLimit;
 import io.switchboard.core.log.EventLogReader;
-import io.switchboard.core.position.LatestPositions;
 import io.switchboard.gateway.access.AccessWatch;
 import io.switchboard.gateway.admission.StreamAdmission;
 import io.switchboard.gateway.fanout.Fanout;
+import io.switchboard.gateway.fanout.OrderedDelivery;
 import io.switchboard.gateway.feed.SequencedFeed;
 import io.switchboard.gateway.live.LiveFleet;
 import io.switchboard.gateway.quota.ConnectionsPerIp;
@@ -28,13 +26,18 @@ import io.switchboard.gateway.sse.SseEndpoint;
 import io.switchboard.gateway.sse.StreamRoutes;
 import io.switchboard.gateway.stats.StatsBoard;
 import io.switchboard.gateway.stats.SubscriberCounts;
-import io.vertx.core.Deployable;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.switchboard.core.node.HealthReport;
+import io.switchboard.core.node.NodeServices;
+import io.switchboard.core.node.Role;
+import io.switchboard.core.node.RoleVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -43,7 +46,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the node's two clustered consumers: durable events and live positions), and, on every event loop, one
  * {@link Fanout} that every transport's subscribers of that loop share, with the transports' endpoints around it.
  */
-public final class Gateway {
+public final class Gateway implements Role {
 
   public static final String STREAM_PATH = StreamRoutes.STREAM_PATH;
   /** As the reference server: a WebSocket probe has this long to complete its upgrade. */
@@ -64,29 +67,30 @@ public final class Gateway {
   private final RecoveryStore recovery;
   private final SubscriberCounts counts = new SubscriberCounts();
 
-  public Gateway(Vertx vertx, SwitchboardConfig config, Pool pool, TokenVerifier verifier, ChannelAccess access) {
-    this.vertx = vertx;
-    this.config = config;
-    this.reader = new EventLogReader(pool);
+  public Gateway(NodeServices services) {
+    this.vertx = services.vertx();
+    this.config = services.config();
+    this.reader = new EventLogReader(services.pool());
     RateLimit opens = new RateLimit(config.sse().rates().openRate(), config.sse().rates().openBurst());
     vertx.setPeriodic(60_000, t -> opens.forgetIdle());
     StreamLimits limits = new StreamLimits(new StreamQuota(vertx, config.nodeId(), config.sse().maxStreamsPerUser(),
         config.sse().streamQuotaTtl(), new StatsBoard(vertx)),
         new ConnectionsPerIp(config.sse().maxStreamsPerIp(), config.sse().trustedProxies()), opens);
-    this.admission = new StreamAdmission(verifier, new StreamTickets(vertx, config.sse().ticketTtl()), access, limits,
-        config.sse().maxChannels());
+    this.admission = new StreamAdmission(services.verifier(), new StreamTickets(vertx, config.sse().ticketTtl()),
+        services.access(), limits, config.sse().maxChannels());
     this.feed = new SequencedFeed(vertx, reader, config.feed());
     this.engine = new EngineSettings(config.socketIo().pingInterval().toMillis(),
         config.socketIo().pingTimeout().toMillis(), config.socketIo().maxPayload(), config.sse().maxBufferBytes(),
         UPGRADE_TIMEOUT_MS);
     this.sessions = new SessionDirectory(vertx, engine);
     this.recovery = new RecoveryStore(vertx, config.socketIo().recoveryWindow());
-    this.fleet = new LiveFleet(vertx, new LatestPositions(vertx, config.redis(), config.ingest().staleAfter().toMillis()),
-        config.ingest().liveInterval().toMillis(), config.ingest().staleAfter().toMillis());
+    this.fleet = new LiveFleet(vertx, services.positions(), config.ingest().liveInterval().toMillis(),
+        config.ingest().staleAfter().toMillis());
   }
 
-  public Deployable feedVerticle() {
-    return new FeedVerticle(config.nodeId(), feed, fleet, counts, sessions);
+  @Override
+  public List<RoleVerticle> verticles() {
+    return List.of(RoleVerticle.once("feed", new FeedVerticle(config.nodeId(), feed, fleet, counts, sessions)));
   }
 
   /** The feed and the live fleet with the node's clustered consumers, and the subscriber counts' reports. */
@@ -119,8 +123,9 @@ public final class Gateway {
   }
 
   /** The transports' routes, mounted once per HTTP server instance, on that instance's event loop. */
-  public RouteContributor routes() {
-    return router -> {
+  @Override
+  public List<RouteContributor> routes() {
+    return List.of(router -> {
       Fanout fanout = new Fanout(vertx, feed, fleet, config.sse().flushWindow());
       Resumer resumer = new Resumer(vertx, fanout.context(), feed, reader, config.sse().replayPageSize(),
           config.sse().rates().anonymousReplayRate());
@@ -138,15 +143,27 @@ public final class Gateway {
       polls.add(poll);
       poll.mount(router);
       socketIo.mount(router);
-    };
+    });
   }
 
-  public boolean ready() {
-    return feed.ready();
+  /** Ready once the node's clustered consumers are registered (before that, it would miss events). */
+  @Override
+  public void health(HealthReport report) {
+    report.check("consumers", feed.ready())
+        .put("head", feed.head())
+        .put("streams", connections())
+        .put("socketio", socketIoStats());
   }
 
-  public long head() {
-    return feed.head();
+  @Override
+  public void metrics(MeterRegistry registry) {
+    OrderedDelivery.registerMeters();
+    Gauge.builder("switchboard.subscribers", this, Gateway::connections)
+        .description("Open SSE streams, Socket.IO sockets and waiting polls on this node").register(registry);
+    Gauge.builder("switchboard.socketio.sessions", sessions, SessionDirectory::size)
+        .description("Engine.IO sessions owned by this node").register(registry);
+    Gauge.builder("switchboard.feed.head", feed, SequencedFeed::head)
+        .description("The last sequence number this node has received").register(registry);
   }
 
   /** Open subscribers of every transport on this node. */
@@ -166,7 +183,8 @@ public final class Gateway {
    * Stops taking streams and sockets and asks every connected client to reconnect elsewhere: SSE clients with a
    * short retry, Socket.IO clients by closing their connection (they reconnect and recover on another node).
    */
-  public Future<Void> drain() {
+  @Override
+  public Future<Void> drain(Duration grace) {
     socketEndpoints.forEach(SocketIoEndpoint::drain);
     polls.forEach(PollEndpoint::drain);
     for (SocketIoConnection conn : sessions.all()) {

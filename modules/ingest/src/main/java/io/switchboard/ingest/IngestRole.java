@@ -4,8 +4,6 @@ import io.switchboard.core.auth.TokenVerifier;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.event.Addresses;
 import io.switchboard.core.http.RouteContributor;
-import io.switchboard.core.log.OutboxNotifier;
-import io.switchboard.core.log.OutboxWriter;
 import io.switchboard.core.position.Fix;
 import io.switchboard.core.position.FixBatchCodec;
 import io.switchboard.core.position.LatestPositions;
@@ -26,6 +24,13 @@ import io.switchboard.core.http.ReadDeadlines;
 import io.switchboard.core.limits.RateLimit;
 import io.switchboard.ingest.pipeline.Ingestor;
 import io.switchboard.ingest.pipeline.LastFixes;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.switchboard.core.node.HealthReport;
+import io.switchboard.core.node.NodeServices;
+import io.switchboard.core.node.Role;
+import io.switchboard.core.node.RoleVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -37,6 +42,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -46,7 +52,7 @@ import java.util.function.Supplier;
  * decoder → {@link Ingestor} (filters) → {@link HistoryBuffer} → PostgreSQL, and → {@link LiveRelay} → event bus
  * → every gateway's conflated streams.
  */
-public final class IngestRole {
+public final class IngestRole implements Role {
 
   private static final Duration PARTITION_UPKEEP = Duration.ofHours(1);
   private static final Duration STALE_SWEEP = Duration.ofMinutes(1);
@@ -64,23 +70,23 @@ public final class IngestRole {
   private final ArrivalWatcher arrivals;
   private final Ingestor ingestor;
 
-  public IngestRole(Vertx vertx, SwitchboardConfig config, Pool pool, TokenVerifier verifier) {
-    this.vertx = vertx;
-    this.config = config;
-    this.pool = pool;
-    this.verifier = verifier;
+  public IngestRole(NodeServices services) {
+    this.vertx = services.vertx();
+    this.config = services.config();
+    this.pool = services.pool();
+    this.verifier = services.verifier();
     SwitchboardConfig.Ingest ingest = config.ingest();
-    this.latest = new LatestPositions(vertx, config.redis(), ingest.staleAfter().toMillis());
+    this.latest = services.positions();
     this.buffer = new HistoryBuffer(ingest.bufferPoints());
     this.writer = new HistoryWriter(vertx, pool, buffer, ingest.historyBatchSize(),
         ingest.historyFlushInterval().toMillis());
     this.relay = new LiveRelay(vertx, latest, ingest.livePublishWindow().toMillis());
     this.directory = new DriverDirectory(vertx, pool);
-    this.arrivals = new ArrivalWatcher(pool, OutboxWriter.quiet(new OutboxNotifier(pool)), ingest.arrivalRadiusM(),
-        ingest.etaInterval());
+    this.arrivals = new ArrivalWatcher(pool, services.outbox(), ingest.arrivalRadiusM(), ingest.etaInterval());
     this.ingestor = new Ingestor(new Filters(ingest.filters()), last, buffer, relay, List.of(arrivals));
   }
 
+  @Override
   public List<RouteContributor> routes() {
     int maxBody = config.http().maxBodyBytes();
     Callers callers = new Callers(verifier, directory);
@@ -98,8 +104,19 @@ public final class IngestRole {
     return limit;
   }
 
-  /** The history writer, live relay and arrival watcher, on one context. */
-  public Deployable worker() {
+  /** The history writer, live relay and arrival watcher on one context; the OsmAnd servers, one per event loop. */
+  @Override
+  public List<RoleVerticle> verticles() {
+    List<RoleVerticle> verticles = new ArrayList<>();
+    verticles.add(RoleVerticle.once("ingest", worker()));
+    int port = config.ingest().osmandPort();
+    if (port > 0) {
+      verticles.add(new RoleVerticle("osmand", osmAnd(port), config.http().eventLoops()));
+    }
+    return verticles;
+  }
+
+  private Deployable worker() {
     return new VerticleBase() {
       private MessageConsumer<Buffer> consumer;
 
@@ -133,12 +150,7 @@ public final class IngestRole {
     };
   }
 
-  /** The OsmAnd servers, one per event loop; null when the port is 0 (off). */
-  public Supplier<Deployable> osmAnd() {
-    int port = config.ingest().osmandPort();
-    if (port <= 0) {
-      return null;
-    }
+  private Supplier<Deployable> osmAnd(int port) {
     SwitchboardConfig.Deadlines d = config.http().deadlines();
     OsmAndGuard guard = new OsmAndGuard(config.ingest().osmandMaxConnections(),
         config.ingest().osmandUnknownPerMinute(), new ReadDeadlines(d.head(), d.body(), d.keepAlive()),
@@ -148,6 +160,7 @@ public final class IngestRole {
   }
 
   /** Shutdown: waits (at most {@code grace}) until every accepted point is in PostgreSQL. */
+  @Override
   public Future<Void> drain(Duration grace) {
     Promise<Void> done = Promise.promise();
     long deadline = System.currentTimeMillis() + grace.toMillis();
@@ -163,8 +176,32 @@ public final class IngestRole {
     }
   }
 
-  /** For /health/ready: how full the position buffer is, whether writes and Redis work. */
-  public JsonObject status() {
+  /**
+   * For /health/ready: how full the position buffer is, whether writes and Redis work. Redis away leaves the node
+   * ready but degraded: streams and history work, the latest positions do not. (A full buffer answers 503 itself.)
+   */
+  @Override
+  public void health(HealthReport report) {
+    JsonObject status = status();
+    report.put("ingest", status);
+    if ("DEGRADED".equals(status.getString("redis"))) {
+      report.degraded();
+    }
+  }
+
+  @Override
+  public void metrics(MeterRegistry registry) {
+    Gauge.builder("switchboard.history.buffered", buffer, HistoryBuffer::held)
+        .description("Accepted positions not yet committed to the history table").register(registry);
+    Gauge.builder("switchboard.history.capacity", buffer, HistoryBuffer::capacity)
+        .description("Positions the history buffer holds before ingest answers 503").register(registry);
+    FunctionCounter.builder("switchboard.history.dropped", writer, HistoryWriter::dropped)
+        .description("Positions the database refused for their data, dropped").register(registry);
+    Gauge.builder("switchboard.gps.drivers", last, LastFixes::size)
+        .description("Drivers whose newest fix this node knows").register(registry);
+  }
+
+  private JsonObject status() {
     return new JsonObject()
         .put("buffered", buffer.held())
         .put("capacity", buffer.capacity())

@@ -4,6 +4,7 @@ import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.http.JsonErrors;
 import io.switchboard.core.http.MalformedRequests;
 import io.switchboard.core.http.ReadDeadlines;
+import io.switchboard.core.http.RequestIds;
 import io.switchboard.core.http.RouteContributor;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -24,11 +25,13 @@ final class HttpFrontVerticle extends VerticleBase {
 
   private final SwitchboardConfig.Http config;
   private final List<RouteContributor> contributors;
+  private final RequestIds requestIds;
   private HttpServer server;
 
-  HttpFrontVerticle(SwitchboardConfig.Http config, List<RouteContributor> contributors) {
+  HttpFrontVerticle(SwitchboardConfig.Http config, List<RouteContributor> contributors, RequestIds requestIds) {
     this.config = config;
     this.contributors = contributors;
+    this.requestIds = requestIds;
   }
 
   /**
@@ -41,14 +44,15 @@ final class HttpFrontVerticle extends VerticleBase {
         .allowCredentials(true)
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
         .allowedHeaders(Set.of("Authorization", "Content-Type", "Last-Event-ID", "If-Match", "Idempotency-Key",
-            "X-Requested-With"))
-        .exposedHeaders(Set.of("ETag", "Idempotent-Replayed", "Retry-After"))
+            "X-Requested-With", "X-Request-Id"))
+        .exposedHeaders(Set.of("ETag", "Idempotent-Replayed", "Retry-After", "X-Request-Id"))
         .maxAgeSeconds(600);
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    router.route().handler(requestIds);
     if (!config.corsOrigins().isEmpty()) {
       router.route().handler(cors(config.corsOrigins()));
     }

@@ -31,6 +31,7 @@ public final class Main {
     if (args.length > 0 && args[0].equals("token")) {
       System.exit(token(config, args));
     }
+    LogSetup.apply(config);
     for (String name : ConfigLoader.unknownNames(System.getenv())) {
       LoggerFactory.getLogger(Main.class).warn("Unknown setting {} is ignored (a typo? docs/configuration.md lists"
           + " every option)", name);

@@ -1,22 +1,22 @@
 package io.switchboard.node;
 
 import io.switchboard.api.ApiRole;
-import io.switchboard.core.access.ChannelAccess;
-import io.switchboard.api.http.IdempotencyKeyExpiry;
+import io.switchboard.bridge.BridgeRole;
+import io.switchboard.console.ConsoleRole;
 import io.switchboard.core.auth.TokenVerifier;
 import io.switchboard.core.config.SwitchboardConfig;
-import io.switchboard.core.config.SwitchboardConfig.Role;
+import io.switchboard.core.http.RequestIds;
 import io.switchboard.core.http.RouteContributor;
 import io.switchboard.core.log.Migrations;
-import io.switchboard.core.log.OutboxRelay;
 import io.switchboard.core.log.PgClients;
+import io.switchboard.core.log.RelayRole;
+import io.switchboard.core.node.NodeServices;
+import io.switchboard.core.node.Role;
+import io.switchboard.core.node.RoleVerticle;
+import io.switchboard.core.node.Schema;
 import io.switchboard.gateway.Gateway;
-import io.switchboard.gateway.stats.StatsApi;
-import io.switchboard.gateway.tickets.TicketApi;
-import io.switchboard.console.ConsoleRoutes;
-import io.switchboard.console.DevSignIn;
+import io.switchboard.gateway.RealtimeApiRole;
 import io.switchboard.ingest.IngestRole;
-import io.switchboard.bridge.BridgeRole;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One Switchboard node: a clustered Vert.x instance running the roles its configuration names. Every node is
@@ -43,8 +44,7 @@ final class Node {
   private final SwitchboardConfig config;
   private Vertx vertx;
   private Health health;
-  private Gateway gateway;
-  private IngestRole ingest;
+  private List<Role> roles = List.of();
   private NodeMetrics metrics;
 
   Node(SwitchboardConfig config) {
@@ -84,65 +84,23 @@ final class Node {
 
   private Future<Void> deploy(HazelcastClusterManager clusterManager, TokenVerifier verifier) {
     Pool pool = PgClients.pool(vertx, config.postgres());
-    // One per node: the stream endpoints and publishing share its ownership cache.
-    ChannelAccess access = new ChannelAccess(pool);
-    gateway = config.runs(Role.GATEWAY) ? new Gateway(vertx, config, pool, verifier, access) : null;
-    ingest = config.runs(Role.INGEST) ? new IngestRole(vertx, config, pool, verifier) : null;
-    health = new Health(vertx, config, clusterManager, gateway, pool);
-    if (ingest != null) {
-      health.ingest(ingest::status);
-    }
-    BridgeRole bridge = config.runs(Role.BRIDGE) ? new BridgeRole(config, pool) : null;
-    if (bridge != null) {
-      health.bridge(bridge::status);
-    }
+    Schema schema = new Schema();
+    NodeServices services = new NodeServices(vertx, config, pool, verifier, schema);
+    roles = roles(services);
+    health = new Health(vertx, config, clusterManager, pool, schema, roles);
+    Migrations.runWithRetry(vertx, config.postgres()).onSuccess(v -> schema.applied());
+    metrics.watch(roles);
 
-    // The router tries routes in this order on every request, so the per-event ones come first: publishing
-    // (ApiRole puts it first) and GPS fixes. Paths do not overlap, so the order changes nothing else.
+    // The router tries routes in this order on every request; the roles are listed so that the per-event ones come
+    // first (publishing, then GPS fixes). Paths do not overlap, so the order changes nothing else.
     List<RouteContributor> routes = new ArrayList<>();
     routes.add(health);
-    if (config.runs(Role.API)) {
-      routes.addAll(ApiRole.routes(vertx, pool, verifier, access, config.http(), config.relay(), health::isMigrated));
-      IdempotencyKeyExpiry.start(vertx, pool, config.relay().retention(), config.relay().retentionInterval());
-    }
-    if (ingest != null) {
-      routes.addAll(ingest.routes());
-    }
-    if (gateway != null) {
-      routes.add(gateway.routes());
-    }
-    if (gateway != null || config.runs(Role.API)) {
-      routes.add(new StatsApi(vertx, verifier));
-      routes.add(new TicketApi(vertx, verifier, config.sse().ticketTtl(), config.sse().rates().ticketRate(),
-          config.sse().rates().ticketBurst()));
-    }
-    if (config.console().enabled()) {
-      routes.add(new ConsoleRoutes(config.console(), config.ingest().staleAfter(), DevSignIn.ifEnabled(vertx, config)));
-    }
-
-    Migrations.runWithRetry(vertx, config.postgres())
-        .compose(v -> {
-          health.migrated();
-          if (!config.runs(Role.RELAY)) {
-            return Future.succeededFuture();
-          }
-          OutboxRelay relay = new OutboxRelay(config);
-          health.relay(relay::isLeader);
-          return vertx.deployVerticle(relay).mapEmpty();
-        })
-        .onFailure(err -> LOG.error("Cannot start the relay", err));
-
-    metrics.watch(gateway, health::relayLeader);
-    Future<?> feed = gateway == null ? Future.succeededFuture() : vertx.deployVerticle(gateway.feedVerticle());
-    Future<?> ingestWorker = ingest == null ? Future.succeededFuture() : vertx.deployVerticle(ingest.worker());
-    Future<?> bridgeWorker = bridge == null ? Future.succeededFuture() : vertx.deployVerticle(bridge.verticle());
-    return Future.all(feed, ingestWorker, bridgeWorker)
-        .compose(v -> vertx.deployVerticle(() -> new HttpFrontVerticle(config.http(), routes),
+    roles.forEach(role -> routes.addAll(role.routes()));
+    List<Future<String>> verticles = roles.stream().flatMap(role -> role.verticles().stream()).map(this::deploy).toList();
+    RequestIds requestIds = new RequestIds(config.nodeId(), new AtomicLong());
+    return Future.all(verticles)
+        .compose(v -> vertx.deployVerticle(() -> new HttpFrontVerticle(config.http(), routes, requestIds),
             new DeploymentOptions().setInstances(config.http().eventLoops())))
-        .compose(v -> ingest == null || ingest.osmAnd() == null ? Future.succeededFuture()
-            : vertx.deployVerticle(ingest.osmAnd(), new DeploymentOptions().setInstances(config.http().eventLoops()))
-                .onSuccess(id -> LOG.info("OsmAnd listening on {}:{}", config.http().host(),
-                    config.ingest().osmandPort())))
         .compose(v -> metrics.serve(vertx)
             .onSuccess(x -> {
               if (config.metrics().enabled()) {
@@ -155,7 +113,42 @@ final class Node {
         .mapEmpty();
   }
 
-  /** SIGTERM: stop being ready, send SSE clients elsewhere, then leave the cluster and close everything. */
+  /** The roles the configuration names, in the order their routes are tried. */
+  private List<Role> roles(NodeServices services) {
+    List<Role> roles = new ArrayList<>();
+    if (config.runs(SwitchboardConfig.Role.API)) {
+      roles.add(new ApiRole(services));
+    }
+    if (config.runs(SwitchboardConfig.Role.INGEST)) {
+      roles.add(new IngestRole(services));
+    }
+    if (config.runs(SwitchboardConfig.Role.GATEWAY)) {
+      roles.add(new Gateway(services));
+    }
+    if (config.runs(SwitchboardConfig.Role.GATEWAY) || config.runs(SwitchboardConfig.Role.API)) {
+      roles.add(new RealtimeApiRole(services));
+    }
+    if (config.console().enabled()) {
+      roles.add(new ConsoleRole(services));
+    }
+    if (config.runs(SwitchboardConfig.Role.BRIDGE)) {
+      roles.add(new BridgeRole(services));
+    }
+    if (config.runs(SwitchboardConfig.Role.RELAY)) {
+      roles.add(new RelayRole(services));
+    }
+    return List.copyOf(roles);
+  }
+
+  private Future<String> deploy(RoleVerticle verticle) {
+    return vertx.deployVerticle(verticle.verticle(), new DeploymentOptions().setInstances(verticle.instances()))
+        .onFailure(err -> LOG.error("Cannot deploy {}", verticle.name(), err));
+  }
+
+  /**
+   * SIGTERM: stop being ready, then every role drains at once (streams sent elsewhere, accepted positions written),
+   * then leave the cluster and close everything.
+   */
   Future<Void> shutdown() {
     if (vertx == null) {
       return Future.succeededFuture();
@@ -164,9 +157,8 @@ final class Node {
     if (health != null) {
       health.draining();
     }
-    Future<Void> drained = gateway == null ? Future.succeededFuture() : gateway.drain();
-    // Accepted positions still in memory go to PostgreSQL before the process ends.
-    Future<Void> flushed = ingest == null ? Future.succeededFuture() : ingest.drain(config.shutdownGrace());
-    return Future.join(drained, flushed).recover(err -> Future.succeededFuture()).compose(v -> vertx.close());
+    List<Future<Void>> drains = roles.stream().map(role -> role.drain(config.shutdownGrace())
+        .recover(err -> Future.succeededFuture())).toList();
+    return Future.join(drains).recover(err -> Future.succeededFuture()).compose(v -> vertx.close());
   }
 }

@@ -1,11 +1,10 @@
 package io.switchboard.node;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.core.config.SwitchboardConfig;
-import io.switchboard.gateway.Gateway;
+import io.switchboard.core.node.Role;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -18,7 +17,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
 import java.util.EnumSet;
-import java.util.function.BooleanSupplier;
+import java.util.List;
 
 /**
  * The node's Prometheus metrics: Vert.x's own (HTTP server, event bus, pools; labelled only by bounded values, no
@@ -49,21 +48,11 @@ final class NodeMetrics {
     return builder.withMetrics(new MicrometerMetricsFactory(registry));
   }
 
-  /** Gauges read from the node's parts when Prometheus scrapes. */
-  void watch(Gateway gateway, BooleanSupplier relayLeader) {
-    if (registry == null) {
-      return;
+  /** Each role's gauges, read from its parts when Prometheus scrapes. */
+  void watch(List<Role> roles) {
+    if (registry != null) {
+      roles.forEach(role -> role.metrics(registry));
     }
-    if (gateway != null) {
-      Gauge.builder("switchboard.subscribers", gateway, Gateway::connections)
-          .description("Open SSE streams, Socket.IO sockets and waiting polls on this node").register(registry);
-      Gauge.builder("switchboard.socketio.sessions", gateway, g -> g.socketIoStats().getInteger("sessions"))
-          .description("Engine.IO sessions owned by this node").register(registry);
-      Gauge.builder("switchboard.feed.head", gateway, Gateway::head)
-          .description("The last sequence number this node has received").register(registry);
-    }
-    Gauge.builder("switchboard.relay.leader", relayLeader, r -> r.getAsBoolean() ? 1 : 0)
-        .description("1 while this node holds the relay's numbering lock").strongReference(true).register(registry);
   }
 
   /** Serves {@code /metrics} on the management port; nothing when metrics are off. */

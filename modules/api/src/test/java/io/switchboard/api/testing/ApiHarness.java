@@ -1,7 +1,8 @@
 package io.switchboard.api.testing;
 
 import io.switchboard.api.ApiRole;
-import io.switchboard.core.access.ChannelAccess;
+import io.switchboard.core.node.NodeServices;
+import io.switchboard.core.node.Schema;
 import io.switchboard.core.auth.TokenMinter;
 import io.switchboard.core.auth.TokenVerifier;
 import io.switchboard.core.http.JsonErrors;
@@ -52,8 +53,9 @@ public final class ApiHarness implements AutoCloseable {
     PgFixture pg = PgFixture.migrated(Map.of());
     try {
       TokenVerifier verifier = new TokenVerifier(pg.vertx(), pg.config().auth());
-      ChannelAccess access = new ChannelAccess(pg.pool());
-      var routes = ApiRole.routes(pg.vertx(), pg.pool(), verifier, access, pg.config().http(), pg.config().relay(), () -> true);
+      Schema schema = new Schema();
+      schema.applied();
+      var routes = new ApiRole(new NodeServices(pg.vertx(), pg.config(), pg.pool(), verifier, schema)).routes();
       Router router = Router.router(pg.vertx());
       routes.forEach(r -> r.mount(router));
       router.route().failureHandler(JsonErrors::handle);

@@ -110,7 +110,10 @@ public final class ConfigLoader {
             string("SB_CLUSTER_NAME", "switchboard"),
             string("SB_CLUSTER_HOST", "127.0.0.1"),
             clusterPort,
+            choice("SB_CLUSTER_DISCOVERY", SwitchboardConfig.Discovery.class, SwitchboardConfig.Discovery.MEMBERS),
             list(string("SB_CLUSTER_MEMBERS", "127.0.0.1:5701,127.0.0.1:5702,127.0.0.1:5703")),
+            string("SB_CLUSTER_K8S_SERVICE_DNS", ""),
+            duration("SB_CLUSTER_K8S_DNS_TIMEOUT", "5s"),
             string("SB_HAZELCAST_CONFIG", ""),
             string("SB_EVENTBUS_HOST", string("SB_CLUSTER_HOST", "127.0.0.1")),
             integer("SB_EVENTBUS_PORT", 0)),
@@ -168,6 +171,8 @@ public final class ConfigLoader {
             string("SB_METRICS_HOST", "127.0.0.1"),
             // Beside the node's own port, so that nodes sharing a host do not collide by default.
             integer("SB_METRICS_PORT", httpPort + 10_000)),
+        new SwitchboardConfig.Log(choice("SB_LOG_FORMAT", SwitchboardConfig.LogFormat.class,
+            SwitchboardConfig.LogFormat.TEXT)),
         duration("SB_SHUTDOWN_GRACE", "5s"));
   }
 
@@ -226,6 +231,12 @@ public final class ConfigLoader {
     Duration streamQuotaTtl = duration("SB_STREAM_QUOTA_TTL", "15s");
     int maxStreamsPerIp = integer("SB_MAX_STREAMS_PER_IP", 1000);
     List<String> trustedProxies = list(string("SB_TRUSTED_PROXIES", "127.0.0.1"));
+    for (String proxy : trustedProxies) {
+      String problem = io.switchboard.core.http.ClientAddress.problem(proxy);
+      if (problem != null) {
+        throw new IllegalArgumentException("SB_TRUSTED_PROXIES: " + problem);
+      }
+    }
     Duration accessRecheck = duration("SB_STREAM_RECHECK_INTERVAL", "30s");
     int openRate = integer("SB_STREAM_OPEN_RATE", 50);
     int openBurst = integer("SB_STREAM_OPEN_BURST", 500);
@@ -348,6 +359,22 @@ public final class ConfigLoader {
       case "false" -> false;
       default -> throw new IllegalArgumentException(key + ": '" + v + "' must be true or false");
     };
+  }
+
+  /** One of {@code type}'s constants, in any case; anything else is an error that lists them. */
+  private <E extends Enum<E>> E choice(String key, Class<E> type, E def) {
+    read.add(key);
+    String v = values.get(key);
+    if (v == null || v.isBlank()) {
+      return def;
+    }
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(v.trim())) {
+        return e;
+      }
+    }
+    throw new IllegalArgumentException(key + ": '" + v + "' must be one of " + Arrays.stream(type.getEnumConstants())
+        .map(e -> e.name().toLowerCase(Locale.ROOT)).toList());
   }
 
   private Duration duration(String key, String def) {

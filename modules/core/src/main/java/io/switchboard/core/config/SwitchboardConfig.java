@@ -24,6 +24,7 @@ public record SwitchboardConfig(
     Bridge bridge,
     Console console,
     Metrics metrics,
+    Log log,
     Duration shutdownGrace) {
 
   public enum Role { API, GATEWAY, RELAY, INGEST, BRIDGE }
@@ -33,6 +34,18 @@ public record SwitchboardConfig(
    * public balancer does not expose it).
    */
   public record Metrics(boolean enabled, String host, int port) {}
+
+  /** {@code json}: one JSON object per line with the node id and request ids; {@code text} (default): for people. */
+  public record Log(LogFormat format) {}
+
+  public enum LogFormat { TEXT, JSON }
+
+  /**
+   * How members find each other: {@code MEMBERS} lists them ({@code members}); {@code KUBERNETES} asks the DNS for
+   * the addresses of a headless Service ({@code kubernetesServiceDns}, e.g.
+   * {@code switchboard-hazelcast.default.svc.cluster.local}), on the cluster port.
+   */
+  public enum Discovery { MEMBERS, KUBERNETES }
 
   /**
    * {@code corsOrigins}: origins allowed to call the API from a browser (credentials allowed), empty for none;
@@ -55,8 +68,16 @@ public record SwitchboardConfig(
     }
   }
 
-  public record Cluster(boolean enabled, String name, String host, int port, List<String> members,
-                        String hazelcastConfig, String eventBusHost, int eventBusPort) {}
+  public record Cluster(boolean enabled, String name, String host, int port, Discovery discovery,
+                        List<String> members, String kubernetesServiceDns, Duration kubernetesDnsTimeout,
+                        String hazelcastConfig, String eventBusHost, int eventBusPort) {
+    public Cluster {
+      if (discovery == Discovery.KUBERNETES && kubernetesServiceDns.isBlank()) {
+        throw new IllegalArgumentException("SB_CLUSTER_DISCOVERY=kubernetes needs SB_CLUSTER_K8S_SERVICE_DNS, the DNS"
+            + " name of the nodes' headless Service (e.g. switchboard-hazelcast.default.svc.cluster.local)");
+      }
+    }
+  }
 
   /**
    * Token keys: an HS256 secret, PEM public keys (RS256/ES256, detected from the key), and/or a JWKS document (a

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Every error leaves as {@code {"error": "...", "message": "..."}} with the right status, never a stack trace.
@@ -39,7 +40,17 @@ public final class JsonErrors {
     } else if (failure instanceof DecodeException) {
       send(ctx.response(), 400, "invalid_json", "the request body is not valid JSON");
     } else {
-      LOG.error("Unexpected failure on {} {}", ctx.request().method(), ctx.normalizedPath(), failure);
+      // Often on a later callback than the request's handlers: its id is put back for this line.
+      String id = RequestIds.of(ctx);
+      if (id != null) {
+        MDC.put(RequestIds.LOG_KEY, id);
+      }
+      try {
+        LOG.error("Unexpected failure on {} {} (request {})", ctx.request().method(), ctx.normalizedPath(), id,
+            failure);
+      } finally {
+        MDC.remove(RequestIds.LOG_KEY);
+      }
       send(ctx.response(), 500, "internal_error", "unexpected server error");
     }
   }

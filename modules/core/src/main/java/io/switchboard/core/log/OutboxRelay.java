@@ -93,7 +93,12 @@ public final class OutboxRelay extends VerticleBase {
   private boolean draining;
   private boolean drainAgain;
   private DirectQueue direct;
+  private long depthTimer = -1;
+  private volatile long outboxDepth;
   private MessageConsumer<JsonArray> directConsumer;
+
+  private static final int DEPTH_CAP = 100_000;
+  private static final long DEPTH_INTERVAL_MS = 5_000;
 
   public OutboxRelay(SwitchboardConfig config) {
     this.config = config;
@@ -123,6 +128,18 @@ public final class OutboxRelay extends VerticleBase {
     return election != null && election.isLeader();
   }
 
+  /** Committed events not numbered yet, as the leader last counted them (0 on other nodes). */
+  public long outboxDepth() {
+    return outboxDepth;
+  }
+
+  private void countDepth() {
+    // Capped: a count of a large backlog would be a long scan, and "more than 100,000" says enough.
+    pool.query("SELECT count(*) FROM (SELECT 1 FROM sb_outbox LIMIT " + DEPTH_CAP + ") backlog").execute()
+        .onSuccess(rows -> outboxDepth = isLeader() ? rows.iterator().next().getLong(0) : 0)
+        .onFailure(err -> LOG.debug("Cannot count the outbox: {}", err.getMessage()));
+  }
+
   private void lead(PgConnection conn) {
     leaderConnection = conn;
     conn.notificationHandler(n -> drain());
@@ -143,6 +160,7 @@ public final class OutboxRelay extends VerticleBase {
     });
     retention.start();
     vacuum.start();
+    depthTimer = vertx.setPeriodic(0, DEPTH_INTERVAL_MS, t -> countDepth());
   }
 
   private void stepDown() {
@@ -158,6 +176,11 @@ public final class OutboxRelay extends VerticleBase {
       vertx.cancelTimer(pollTimer);
       pollTimer = -1;
     }
+    if (depthTimer >= 0) {
+      vertx.cancelTimer(depthTimer);
+      depthTimer = -1;
+    }
+    outboxDepth = 0;
     if (retention != null) {
       retention.pause();
       vacuum.pause();

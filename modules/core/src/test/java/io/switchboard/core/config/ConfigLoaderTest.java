@@ -80,4 +80,17 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.from(Map.of("SB_CORS_ORIGINS", "https://a.example, *")))
         .hasMessageContaining("SB_CORS_ORIGINS");
   }
+
+  @Test
+  void log_format_and_cluster_discovery_are_chosen_by_name_and_anything_else_is_refused_clearly() {
+    SwitchboardConfig c = ConfigLoader.from(Map.of("SB_LOG_FORMAT", "JSON", "SB_CLUSTER_DISCOVERY", "kubernetes",
+        "SB_CLUSTER_K8S_SERVICE_DNS", "sb-hz.default.svc.cluster.local"));
+    assertThat(c.log().format()).isEqualTo(SwitchboardConfig.LogFormat.JSON);
+    assertThat(c.cluster().discovery()).isEqualTo(SwitchboardConfig.Discovery.KUBERNETES);
+    assertThat(ConfigLoader.from(Map.of()).log().format()).isEqualTo(SwitchboardConfig.LogFormat.TEXT);
+    assertThatThrownBy(() -> ConfigLoader.from(Map.of("SB_LOG_FORMAT", "xml")))
+        .hasMessage("SB_LOG_FORMAT: 'xml' must be one of [text, json]");
+    assertThatThrownBy(() -> ConfigLoader.from(Map.of("SB_CLUSTER_DISCOVERY", "kubernetes")))
+        .hasMessageStartingWith("SB_CLUSTER_DISCOVERY=kubernetes needs SB_CLUSTER_K8S_SERVICE_DNS");
+  }
 }

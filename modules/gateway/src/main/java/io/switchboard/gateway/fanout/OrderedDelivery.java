@@ -26,6 +26,14 @@ public abstract class OrderedDelivery implements Subscriber {
       .description("Subscribers cut off because they fell more than their buffer behind").register(Metrics.globalRegistry);
   private static final Counter DELIVERED = Counter.builder("switchboard.deliveries")
       .description("Live events written to subscribers (replays are counted as resumes)").register(Metrics.globalRegistry);
+  private static final Counter DELIVERED_BYTES = Counter.builder("switchboard.delivered").baseUnit("bytes")
+      .description("Bytes of live events written to subscribers, framed for their transport")
+      .register(Metrics.globalRegistry);
+
+  /** Registers the delivery counters now, so a node without subscribers yet exports them at 0, not nothing. */
+  public static void registerMeters() {
+    // Loading this class registered them.
+  }
 
   private final Principal principal;
   private EventView view;
@@ -137,6 +145,7 @@ public abstract class OrderedDelivery implements Subscriber {
     }
     lastSent = e.seq();
     DELIVERED.increment();
+    DELIVERED_BYTES.increment(size);
     return true;
   }
 

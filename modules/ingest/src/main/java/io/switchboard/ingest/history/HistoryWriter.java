@@ -1,5 +1,8 @@
 package io.switchboard.ingest.history;
 
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+
 import io.switchboard.core.position.Fix;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes the history buffer to PostgreSQL: one INSERT per batch over {@code unnest} of array parameters (the
@@ -33,6 +37,10 @@ public final class HistoryWriter {
   private static final long MAX_BACKOFF_MS = 5_000;
 
   private final Vertx vertx;
+  private static final Timer WRITE_LAG = Timer.builder("switchboard.history.write.lag")
+      .description("From a position's arrival to its commit in the history table (the oldest of each batch)")
+      .publishPercentileHistogram().register(Metrics.globalRegistry);
+
   private final Pool pool;
   private final HistoryBuffer buffer;
   private final int batchSize;
@@ -96,6 +104,10 @@ public final class HistoryWriter {
         backoffMs = 0;
         written += ar.result();
         buffer.committed(batch.size());
+        // The oldest point of the batch waited longest: how far behind the history is.
+        long now = System.currentTimeMillis();
+        batch.stream().mapToLong(Fix::receivedAtMillis).min()
+            .ifPresent(oldest -> WRITE_LAG.record(Math.max(0, now - oldest), TimeUnit.MILLISECONDS));
         if (buffer.hasQueued()) {
           flush(); // more than a batch waiting: keep going without waiting for the timer
         }

@@ -23,6 +23,7 @@ public final class Ingestor {
   private final HistoryBuffer history;
   private final LiveRelay live;
   private final List<FixListener> listeners;
+  private final FixCounts counts = new FixCounts();
 
   /** Sees each accepted live fix of this node (arrival detection). */
   @FunctionalInterface
@@ -50,17 +51,20 @@ public final class Ingestor {
     Fix newest = last.get(driverId);
     for (RawFix raw : points) {
       if (raw.error() != null) {
+        counts.rejected("invalid");
         outcomes.add(Outcome.rejected("invalid", raw.error()));
         continue;
       }
       FixLimits.Problem problem = FixLimits.check(raw);
       if (problem != null) {
+        counts.rejected(problem.reason());
         outcomes.add(Outcome.rejected(problem.reason(), problem.message()));
         continue;
       }
       Fix fix = raw.toFix(driverId, tenant, now);
       String reason = filters.reject(fix, newest, now);
       if (reason != null) {
+        counts.rejected(reason);
         outcomes.add(Outcome.rejected(reason, null));
         continue;
       }
@@ -77,11 +81,15 @@ public final class Ingestor {
       return outcomes;
     }
     if (!history.tryAdd(accepted)) {
+      counts.rejected("buffer_full", accepted.size());
       throw new ApiError(503, "overloaded", "the position buffer is full (the database is slow or down);"
           + " retry after the Retry-After delay");
     }
     for (Fix f : accepted) {
-      if (f.live()) {
+      if (!f.live()) {
+        counts.historyOnly();
+      } else {
+        counts.live();
         last.offer(f);
         live.offer(f);
         for (FixListener l : listeners) {

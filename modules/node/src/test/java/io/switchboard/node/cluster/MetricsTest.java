@@ -1,6 +1,7 @@
 package io.switchboard.node.cluster;
 
 import io.switchboard.core.testing.Await;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,6 +53,10 @@ class MetricsTest {
     return names;
   }
 
+  private static JsonObject fix(double lat, double lon, Instant at) {
+    return new JsonObject().put("latitude", lat).put("longitude", lon).put("accuracy", 8).put("timestamp", at.toString());
+  }
+
   @Test
   void a_node_reports_its_streams_its_relay_role_and_vertx_s_own_metrics_on_the_management_port_only()
       throws Exception {
@@ -75,6 +81,8 @@ class MetricsTest {
         String metrics = get(node);
         assertThat(value(metrics, "switchboard_subscribers")).isEqualTo(1.0);
         assertThat(value(metrics, "switchboard_deliveries_total")).isEqualTo(1.0);
+        assertThat(value(metrics, "switchboard_delivered_bytes_total")).isGreaterThan(20.0);
+        assertThat(value(metrics, "switchboard_outbox_depth")).isEqualTo(0.0);
         assertThat(value(metrics, "switchboard_resumes_total{source=\"memory\"}")).isEqualTo(1.0);
         assertThat(value(metrics, "switchboard_resume_replayed_events_total")).isEqualTo(1.0);
         assertThat(value(metrics, "switchboard_refusals_total{error=\"unauthorized\",status=\"401\"}")).isEqualTo(1.0);
@@ -90,6 +98,24 @@ class MetricsTest {
         // Bounded labels only: no path, no event-bus address.
         assertThat(metrics).doesNotContain("path=\"").doesNotContain("address=\"");
       }
+      // GPS: one fix taken live, one older (history only), one off the planet, counted by outcome and reason.
+      CommerceFixture fx = new CommerceFixture(node.url(), null, 1);
+      fx.api.created("/api/v1/drivers", new JsonObject().put("id", "d-metrics").put("tenantId", fx.tenant)
+          .put("name", "Dana"));
+      Instant t = Instant.now().minusSeconds(10);
+      ApiClient asDriver = new ApiClient(node.url(), fx.token("d-metrics", "driver"));
+      assertThat(asDriver.post("/api/v1/drivers/d-metrics/locations", new JsonObject().put("locations", new JsonArray()
+          .add(fix(48.8566, 2.3522, t)).add(fix(48.8565, 2.3521, t.minusSeconds(1))).add(fix(91, 2.35, t))))
+          .status()).isEqualTo(200);
+      Await.until("the positions written", Duration.ofSeconds(10),
+          () -> value(get(node), "switchboard_history_write_lag_seconds_count") >= 1.0);
+      String gps = get(node);
+      assertThat(value(gps, "switchboard_gps_fixes_total{outcome=\"live\",reason=\"none\"}")).isEqualTo(1.0);
+      assertThat(value(gps, "switchboard_gps_fixes_total{outcome=\"history_only\",reason=\"out_of_order\"}"))
+          .isEqualTo(1.0);
+      assertThat(value(gps, "switchboard_gps_fixes_total{outcome=\"rejected\",reason=\"invalid_coordinates\"}"))
+          .isEqualTo(1.0);
+      assertThat(value(gps, "switchboard_history_buffered")).isEqualTo(0.0);
       HttpResponse<String> publicPort = HTTP.send(HttpRequest.newBuilder(URI.create(node.url() + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(publicPort.statusCode()).isEqualTo(404);

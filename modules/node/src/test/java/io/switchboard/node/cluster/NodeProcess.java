@@ -56,6 +56,11 @@ final class NodeProcess {
     return "http://127.0.0.1:" + httpPort;
   }
 
+  /** The log of the current (or last) run. */
+  Path logFile() {
+    return logDir.resolve(name + (starts <= 1 ? "" : "-" + starts) + ".log");
+  }
+
   void start() throws IOException {
     Files.createDirectories(logDir);
     String java = ProcessHandle.current().info().command().orElse("java");

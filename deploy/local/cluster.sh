@@ -74,6 +74,7 @@ write_nginx_conf() {
   conf=${conf//@@USER@@/"$user"}
   conf=${conf//@@STATE@@/"$STATE/nginx"}
   conf=${conf//@@LOGS@@/"$LOGS"}
+  conf=${conf//@@LISTEN@@/127.0.0.1}
   conf=${conf//@@HTTP_PORT@@/"$LB_PORT"}
   conf=${conf//@@OSMAND_PORT@@/"$OSMAND_LB_PORT"}
   conf=${conf//@@HTTP_SERVERS@@/"${servers%$'\n'}"}

@@ -58,6 +58,7 @@ final class NginxBalancer implements AutoCloseable {
         .replace("@@USER@@", "root".equals(System.getProperty("user.name")) ? "user root;" : "")
         .replace("@@STATE@@", dir.toString())
         .replace("@@LOGS@@", dir.toString())
+        .replace("@@LISTEN@@", "127.0.0.1")
         .replace("@@HTTP_PORT@@", String.valueOf(port))
         .replace("@@OSMAND_PORT@@", String.valueOf(TestCluster.freePort()))
         .replace("@@HTTP_SERVERS@@", http.toString().stripTrailing())

@@ -18,7 +18,7 @@ find_jdk
 ensure_built
 ensure_node
 ensure_chromium
-export SB_DEMO_DRIVERS=0 SB_DEV_SIGNIN=true SB_DEV_SIGNIN_TENANT=bench SB_CONSOLE_TILE_URL=
+export SB_DEMO_DRIVERS=0 SB_LOCAL_PROMETHEUS=false SB_DEV_SIGNIN=true SB_DEV_SIGNIN_TENANT=bench SB_CONSOLE_TILE_URL=
 export SB_LOCAL_STATE="$OUT/console" SB_LOCAL_DATABASE=sb_bench_console SB_LB_PORT=8090 SB_LB_OSMAND_PORT=5155
 CLUSTER="$SB_ROOT/deploy/local/cluster.sh"
 SIM_PID=""

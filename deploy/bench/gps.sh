@@ -22,7 +22,7 @@ mkdir -p "$OUT"
 find_jdk
 ensure_built
 LOADGEN=("$JAVA_HOME/bin/java" -Xmx1g -XX:+UseParallelGC -jar "$SB_ROOT/modules/loadgen/target/loadgen.jar")
-export SB_DEMO_DRIVERS=0 SB_MAX_STREAMS_PER_USER=0 SB_MAX_STREAMS_PER_IP=0 SB_STREAM_OPEN_RATE=0
+export SB_DEMO_DRIVERS=0 SB_LOCAL_PROMETHEUS=false SB_MAX_STREAMS_PER_USER=0 SB_MAX_STREAMS_PER_IP=0 SB_STREAM_OPEN_RATE=0
 export SB_LOCAL_STATE="$OUT/gps" SB_LOCAL_DATABASE=sb_bench_gps SB_LB_PORT=8090 SB_LB_OSMAND_PORT=5155
 export SB_PG_POOL_SIZE="${SB_PG_POOL_SIZE:-8}"
 CLUSTER="$SB_ROOT/deploy/local/cluster.sh"

@@ -11,7 +11,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 NODES="${1:-3}"; WINDOW="${2:-60}"; SETTLE="${3:-60}"; RUNS="${4:-3}"
 OUT="$SB_ROOT/.run/bench"; mkdir -p "$OUT"
 find_jdk; ensure_built
-export SB_LOCAL_STATE="$OUT/idle-cpu" SB_LOCAL_DATABASE=sb_bench SB_LB_PORT=8090 SB_DEMO_DRIVERS=0
+export SB_LOCAL_STATE="$OUT/idle-cpu" SB_LOCAL_DATABASE=sb_bench SB_LB_PORT=8090 SB_DEMO_DRIVERS=0 SB_LOCAL_PROMETHEUS=false
 CLUSTER="$SB_ROOT/deploy/local/cluster.sh"
 trap '"$CLUSTER" down >/dev/null 2>&1 || true' EXIT
 TICK=$(getconf CLK_TCK)

@@ -12,7 +12,7 @@ CONNS="${1:-15000}"; RUNS="${2:-3}"; TARGETS="${3:-switchboard socketio}"
 OUT="$SB_ROOT/.run/bench"; mkdir -p "$OUT"
 find_jdk; ensure_built
 # One token and one address hold every benchmark stream: no per-user or per-address stream limit here.
-export SB_MAX_STREAMS_PER_USER=0 SB_MAX_STREAMS_PER_IP=0 SB_STREAM_OPEN_RATE=0 SB_DEMO_DRIVERS=0
+export SB_MAX_STREAMS_PER_USER=0 SB_MAX_STREAMS_PER_IP=0 SB_STREAM_OPEN_RATE=0 SB_DEMO_DRIVERS=0 SB_LOCAL_PROMETHEUS=false
 export SB_LOCAL_STATE="$OUT/idle" SB_LOCAL_DATABASE=sb_bench SB_LB_PORT=8090 SB_SSE_HEARTBEAT=30s
 CLUSTER="$SB_ROOT/deploy/local/cluster.sh"
 trap '"$CLUSTER" down >/dev/null 2>&1 || true' EXIT

@@ -20,7 +20,7 @@ ensure_built
 LOADGEN=("$JAVA_HOME/bin/java" -Xmx1g -jar "$SB_ROOT/modules/loadgen/target/loadgen.jar")
 
 # One token and one address hold every benchmark stream: no per-user or per-address stream limit here.
-export SB_MAX_STREAMS_PER_USER=0 SB_MAX_STREAMS_PER_IP=0 SB_STREAM_OPEN_RATE=0 SB_DEMO_DRIVERS=0
+export SB_MAX_STREAMS_PER_USER=0 SB_MAX_STREAMS_PER_IP=0 SB_STREAM_OPEN_RATE=0 SB_DEMO_DRIVERS=0 SB_LOCAL_PROMETHEUS=false
 export SB_LOCAL_STATE="$OUT/orders" SB_LOCAL_DATABASE=sb_bench_orders SB_LB_PORT=8090
 export SB_PG_POOL_SIZE="${SB_PG_POOL_SIZE:-16}"
 CLUSTER="$SB_ROOT/deploy/local/cluster.sh"

@@ -35,7 +35,7 @@ if [[ $CLIENT == socket.io-client ]]; then
   PROCS=$(( (SUBS + 999) / 1000 ))   # a Node.js process per thousand sockets: one core's worth of JSON parsing
 fi
 
-export SB_MAX_STREAMS_PER_USER=0 SB_MAX_STREAMS_PER_IP=0 SB_DEMO_DRIVERS=0 SB_STREAM_OPEN_RATE=0
+export SB_MAX_STREAMS_PER_USER=0 SB_MAX_STREAMS_PER_IP=0 SB_DEMO_DRIVERS=0 SB_LOCAL_PROMETHEUS=false SB_STREAM_OPEN_RATE=0
 export SB_LOCAL_STATE="$OUT/switchboard" SB_LOCAL_DATABASE=sb_bench SB_LB_PORT=8090
 CLUSTER="$SB_ROOT/deploy/local/cluster.sh"
 PEER="$SB_ROOT/deploy/bench/node-socketio/node-socketio.sh"

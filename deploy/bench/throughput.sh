@@ -23,7 +23,7 @@ ensure_built
 LOADGEN=("$JAVA_HOME/bin/java" -Xmx1g -jar "$SB_ROOT/modules/loadgen/target/loadgen.jar")
 sse_client_args "$CLIENT"
 STREAM="switchboard:bench:in"
-export SB_DEMO_DRIVERS=0 SB_MAX_STREAMS_PER_USER=0 SB_MAX_STREAMS_PER_IP=0 SB_STREAM_OPEN_RATE=0 SB_PUBLISH_RATE=0
+export SB_DEMO_DRIVERS=0 SB_LOCAL_PROMETHEUS=false SB_MAX_STREAMS_PER_USER=0 SB_MAX_STREAMS_PER_IP=0 SB_STREAM_OPEN_RATE=0 SB_PUBLISH_RATE=0
 export SB_BRIDGE_STREAM="$STREAM" SB_BRIDGE_CHANNELS="switchboard:bench:publish" SB_BRIDGE_OUT_PREFIX="switchboard:bench:out:"
 export SB_LOCAL_STATE="$OUT/throughput" SB_LOCAL_DATABASE=sb_bench_throughput SB_LB_PORT=8092 SB_LB_OSMAND_PORT=5256
 CLUSTER="$SB_ROOT/deploy/local/cluster.sh"

@@ -100,6 +100,11 @@ ensure_nginx() {
   command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || apt_install nginx
 }
 
+# Prometheus (Debian's package, not started as a service): the metrics test and `cluster.sh up` run their own.
+ensure_prometheus() {
+  command -v prometheus >/dev/null || [[ -x /usr/bin/prometheus ]] || apt_install prometheus
+}
+
 # True while process PID runs. Right after SIGKILL a process can linger as a zombie (state Z) until its parent
 # reaps it, and `kill -0` still succeeds on a zombie: so this reads the state from /proc instead.
 process_running() {

@@ -12,6 +12,9 @@
 #   deploy/local/cluster.sh start PORT    start the node on PORT again
 #   deploy/local/cluster.sh token --sub S --role R [--tenant T] [--ttl 24h]   print a JWT for this cluster
 #   deploy/local/cluster.sh logs          print the folder holding every node's log
+#
+# Prometheus (Debian's package) scrapes the nodes' management ports on 127.0.0.1:19090 (SB_LOCAL_PROMETHEUS=false
+# leaves it out; the benchmark scripts do), for deploy/grafana/switchboard-dashboard.json.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
@@ -22,6 +25,8 @@ OSMAND_LB_PORT="${SB_LB_OSMAND_PORT:-5055}"
 DEMO_DRIVERS="${SB_DEMO_DRIVERS:-50}"
 DEMO_RUNS="${SB_DEMO_RUNS:-5}"
 FIRST_PORT=8081
+PROMETHEUS="${SB_LOCAL_PROMETHEUS:-true}"
+PROMETHEUS_PORT="${SB_LOCAL_PROMETHEUS_PORT:-19090}"
 DB="${SB_LOCAL_DATABASE:-switchboard}"
 # A development key, known to anyone reading this file: never use it outside your machine.
 export SB_JWT_SECRET="${SB_JWT_SECRET:-switchboard-local-development-secret-do-not-deploy}"
@@ -121,6 +126,7 @@ cmd_up() {
     sleep 0.5
   done
   start_simulation
+  start_prometheus
   cat <<INFO
 
 Switchboard is up: $n nodes behind http://127.0.0.1:$LB_PORT (round-robin, no sticky sessions)
@@ -130,10 +136,36 @@ Switchboard is up: $n nodes behind http://127.0.0.1:$LB_PORT (round-robin, no st
   drivers: $DEMO_DRIVERS simulated in tenant demo, $DEMO_RUNS of them on delivery runs (SB_DEMO_DRIVERS=0 turns them off)
   fleet:   curl -N http://127.0.0.1:$LB_PORT/api/v1/realtime/fleet/stream -H "Authorization: Bearer \$($0 token --sub me --role dispatcher --tenant demo)"
   health:  http://127.0.0.1:$LB_PORT/health/ready
+  metrics: $(for i in $(seq 1 "$n"); do printf 'http://127.0.0.1:%s/metrics ' $((FIRST_PORT + i - 1 + 10000)); done)
+  prometheus: $([[ "$PROMETHEUS" == true ]] && echo "http://127.0.0.1:$PROMETHEUS_PORT (Grafana: import deploy/grafana/switchboard-dashboard.json)" || echo off)
   logs:    $LOGS
   tokens:  $0 token --sub me --role service --tenant demo
   stream:  curl -N "http://127.0.0.1:$LB_PORT/api/v1/realtime/stream?channel=tenant:demo:news" -H "Authorization: Bearer \$TOKEN"
 INFO
+}
+
+# Prometheus scraping every node's management port (HTTP port + 10000) every 5 s, until 'down'.
+start_prometheus() {
+  [[ "$PROMETHEUS" == true ]] || return 0
+  if [[ -f "$STATE/pids/prometheus.pid" ]] && process_running "$(cat "$STATE/pids/prometheus.pid")"; then return 0; fi
+  ensure_prometheus
+  local n targets=""
+  n=$(node_count)
+  for i in $(seq 1 "$n"); do targets+="'127.0.0.1:$((FIRST_PORT + i - 1 + 10000))',"; done
+  mkdir -p "$STATE/prometheus"
+  cat > "$STATE/prometheus/prometheus.yml" <<YML
+global:
+  scrape_interval: 5s
+scrape_configs:
+  - job_name: switchboard
+    static_configs:
+      - targets: [${targets%,}]
+YML
+  setsid nohup "$(command -v prometheus || echo /usr/bin/prometheus)" --config.file="$STATE/prometheus/prometheus.yml" \
+    --storage.tsdb.path="$STATE/prometheus/data" --storage.tsdb.retention.time=2d \
+    --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" >>"$LOGS/prometheus.log" 2>&1 < /dev/null &
+  echo $! > "$STATE/pids/prometheus.pid"
+  log "prometheus started on 127.0.0.1:$PROMETHEUS_PORT (pid $!, log $LOGS/prometheus.log)"
 }
 
 # The demo's drivers: each posts a position every 2 s through the load balancer, until 'down'.
@@ -184,6 +216,9 @@ cmd_status() {
   fi
   if [[ -f "$STATE/pids/sim.pid" ]] && process_running "$(cat "$STATE/pids/sim.pid")"; then
     printf 'sim  %s drivers pid %s up\n' "$DEMO_DRIVERS" "$(cat "$STATE/pids/sim.pid")"
+  fi
+  if [[ -f "$STATE/pids/prometheus.pid" ]] && process_running "$(cat "$STATE/pids/prometheus.pid")"; then
+    printf 'prom %s pid %s up\n' "$PROMETHEUS_PORT" "$(cat "$STATE/pids/prometheus.pid")"
   fi
 }
 

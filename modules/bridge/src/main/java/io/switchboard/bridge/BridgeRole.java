@@ -11,6 +11,8 @@ import io.switchboard.core.log.EventLogReader;
 import io.switchboard.core.log.LeaderElection;
 import io.switchboard.core.log.OutboxWriter;
 import io.switchboard.core.log.PgClients;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.core.node.HealthReport;
 import io.switchboard.core.node.NodeServices;
 import io.switchboard.core.node.Role;
@@ -47,7 +49,7 @@ public final class BridgeRole implements Role {
   private StreamInbound stream;
   private PubSubInbound pubsub;
   private OutboundMirror mirror;
-  private LeaderElection election;
+  private volatile LeaderElection election;
 
   public BridgeRole(NodeServices services) {
     this.config = services.config();
@@ -106,6 +108,12 @@ public final class BridgeRole implements Role {
   private void follow() {
     pubsub.stop();
     mirror.deactivate();
+  }
+
+  @Override
+  public void metrics(MeterRegistry registry) {
+    Gauge.builder("switchboard.bridge.leader", this, b -> b.election != null && b.election.isLeader() ? 1 : 0)
+        .description("1 while this node leads the Redis bridge (pub/sub in, mirror out)").register(registry);
   }
 
   /** For /health/ready: "DEGRADED" while Redis cannot be used; the rest of the node serves as usual. */

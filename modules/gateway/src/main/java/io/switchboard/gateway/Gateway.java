@@ -8,6 +8,7 @@ import io.switchboard.core.log.EventLogReader;
 import io.switchboard.gateway.access.AccessWatch;
 import io.switchboard.gateway.admission.StreamAdmission;
 import io.switchboard.gateway.fanout.Fanout;
+import io.switchboard.gateway.fanout.OpenStreams;
 import io.switchboard.gateway.fanout.OrderedDelivery;
 import io.switchboard.gateway.feed.SequencedFeed;
 import io.switchboard.gateway.live.LiveFleet;
@@ -158,6 +159,7 @@ public final class Gateway implements Role {
   @Override
   public void metrics(MeterRegistry registry) {
     OrderedDelivery.registerMeters();
+    OpenStreams.registerMeters();
     Gauge.builder("switchboard.subscribers", this, Gateway::connections)
         .description("Open SSE streams, Socket.IO sockets and waiting polls on this node").register(registry);
     Gauge.builder("switchboard.socketio.sessions", sessions, SessionDirectory::size)

@@ -61,11 +61,16 @@ public final class Fanout implements FeedListener, LiveListener {
   /** Indexes a subscriber under all of its channels. */
   public void add(Subscriber s) {
     index.add(s);
+    OpenStreams.opened(s);
   }
 
   /** Returns false when it was not indexed (removed already). */
   public boolean remove(Subscriber s) {
-    return index.remove(s);
+    if (!index.remove(s)) {
+      return false;
+    }
+    OpenStreams.closed(s);
+    return true;
   }
 
   /** A subscriber takes one more channel (a Socket.IO room). */

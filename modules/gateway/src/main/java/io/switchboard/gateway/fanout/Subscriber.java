@@ -31,4 +31,10 @@ public interface Subscriber extends Watched {
 
   /** Marks it as needing a flush in the current dispatch: true the first time, so it is listed once. */
   boolean markTouched();
+
+  /** Its transport, for {@link OpenStreams}: {@code sse}, {@code socketio} or {@code poll}. */
+  String transport();
+
+  /** Its endpoint family's label, for {@link OpenStreams}. */
+  String family();
 }

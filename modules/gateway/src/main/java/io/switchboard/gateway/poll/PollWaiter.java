@@ -1,5 +1,7 @@
 package io.switchboard.gateway.poll;
 
+import io.switchboard.core.dialect.Family;
+import io.switchboard.gateway.fanout.OpenStreams;
 import io.switchboard.core.auth.Principal;
 import io.switchboard.core.event.Event;
 import io.switchboard.gateway.fanout.OrderedDelivery;
@@ -18,6 +20,17 @@ import java.util.function.Consumer;
  * out. Lives on its event loop.
  */
 final class PollWaiter extends OrderedDelivery {
+
+  @Override
+  public String transport() {
+    return OpenStreams.POLL;
+  }
+
+  @Override
+  public String family() {
+    return OpenStreams.label(Family.CORE); // the generic endpoint's events
+  }
+
 
   private final List<String> channels;
   private final int maxEvents;

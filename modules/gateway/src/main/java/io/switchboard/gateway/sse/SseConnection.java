@@ -1,5 +1,6 @@
 package io.switchboard.gateway.sse;
 
+import io.switchboard.gateway.fanout.OpenStreams;
 import io.switchboard.core.auth.Principal;
 import io.switchboard.core.dialect.Family;
 import io.switchboard.gateway.access.AccessWatch;
@@ -21,6 +22,17 @@ import java.util.List;
  * flushed once, so they leave in one system call. Lives on its connection's event loop.
  */
 final class SseConnection extends OrderedDelivery {
+
+  @Override
+  public String transport() {
+    return OpenStreams.SSE;
+  }
+
+  @Override
+  public String family() {
+    return OpenStreams.label(Family.ofFormat(format));
+  }
+
 
   private final RawChannel raw;
   private boolean headSent;   // nothing but the response's head may go first (SseEndpoint writes it after the plan)

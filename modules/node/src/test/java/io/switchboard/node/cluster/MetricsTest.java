@@ -80,6 +80,9 @@ class MetricsTest {
             .build(), HttpResponse.BodyHandlers.discarding());
         String metrics = get(node);
         assertThat(value(metrics, "switchboard_subscribers")).isEqualTo(1.0);
+        assertThat(value(metrics, "switchboard_streams{family=\"core\",transport=\"sse\"}")).isEqualTo(1.0);
+        assertThat(value(metrics, "switchboard_streams{family=\"socketio\",transport=\"socketio\"}")).isEqualTo(0.0);
+        assertThat(value(metrics, "switchboard_bridge_leader")).isEqualTo(1.0);
         assertThat(value(metrics, "switchboard_deliveries_total")).isEqualTo(1.0);
         assertThat(value(metrics, "switchboard_delivered_bytes_total")).isGreaterThan(20.0);
         assertThat(value(metrics, "switchboard_outbox_depth")).isEqualTo(0.0);

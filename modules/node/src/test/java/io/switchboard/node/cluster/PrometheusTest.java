@@ -51,6 +51,7 @@ class PrometheusTest {
         String second = "switchboard_subscribers{instance=\"" + authority(cluster.node(1)) + "\"}";
         assertThat(sample(prometheus, second)).as(second + ": " + results(prometheus, second) + " of "
             + results(prometheus, "switchboard_subscribers")).isEqualTo(2);
+        assertThat(sample(prometheus, "sum(switchboard_streams{transport=\"sse\",family=\"core\"})")).isEqualTo(3);
         Await.until("deliveries rising", Duration.ofSeconds(20),
             () -> sample(prometheus, "sum(rate(switchboard_deliveries_total[5s]))") > 10);
         double delivered = sample(prometheus, "sum(switchboard_deliveries_total)");

@@ -1,5 +1,6 @@
 package io.switchboard.gateway.socketio.namespace;
 
+import io.switchboard.gateway.fanout.OpenStreams;
 import io.switchboard.core.auth.Principal;
 import io.switchboard.core.dialect.Family;
 import io.switchboard.gateway.access.AccessWatch;
@@ -28,6 +29,17 @@ import java.util.Map;
  * pre-encoded. Lives on its session's event loop.
  */
 public final class NamespaceSocket extends OrderedDelivery {
+
+  @Override
+  public String transport() {
+    return OpenStreams.SOCKET_IO;
+  }
+
+  @Override
+  public String family() {
+    return OpenStreams.SOCKET_IO; // its rooms may mix families
+  }
+
 
   private static final Family[] FAMILIES = Family.values();
 

@@ -28,6 +28,9 @@ final class HazelcastSetup {
     }
     config.setClusterName(cluster.name());
     config.setProperty("hazelcast.local.localAddress", cluster.host());
+    // Listen on SB_CLUSTER_HOST only, not on every interface: the member port is not for the public network, and
+    // two members may share a port on different addresses of one host (as two pods' addresses do).
+    config.setProperty("hazelcast.socket.bind.any", "false");
     config.getNetworkConfig().setPort(cluster.port()).setPortAutoIncrement(false);
     config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(cluster.host());
     JoinConfig join = config.getNetworkConfig().getJoin();

@@ -73,6 +73,43 @@ class OperationsTest {
     }
   }
 
+  /**
+   * The discovery itself: two nodes on two loopback addresses (127.0.0.2 and .3) and the same cluster port, as two
+   * pods, find each other through a name that resolves to both, from a hosts file the JVMs are given in place of the
+   * cluster DNS of Kubernetes (jdk.net.hosts.file). No member is listed anywhere.
+   */
+  @Test
+  void two_nodes_with_kubernetes_discovery_form_one_cluster_from_the_addresses_a_name_resolves_to(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    String service = "switchboard-hazelcast.shop.svc.cluster.local";
+    java.nio.file.Path hosts = dir.resolve("hosts");
+    Files.writeString(hosts, "127.0.0.2 " + service + "\n127.0.0.3 " + service + "\n");
+    int port = TestCluster.freePort();
+    try (TestCluster cluster = TestCluster.launch("k8s-two", io.switchboard.core.testing.TestDatabase.create(), 2, 0,
+        Map.of("SB_CLUSTER_DISCOVERY", "kubernetes", "SB_CLUSTER_K8S_SERVICE_DNS", service,
+            "SB_CLUSTER_K8S_DNS_TIMEOUT", "2s", "SB_CLUSTER_MEMBERS", "",
+            "JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hosts))) {
+      for (int i = 0; i < 2; i++) {
+        NodeProcess node = cluster.node(i);
+        node.env("SB_CLUSTER_HOST", "127.0.0." + (i + 2));
+        node.env("SB_EVENTBUS_HOST", "127.0.0." + (i + 2));
+        node.env("SB_CLUSTER_PORT", String.valueOf(port));
+        node.start();
+      }
+      cluster.awaitReady(2, Duration.ofSeconds(90));
+      assertThat(cluster.node(0).health().getInteger("clusterSize")).isEqualTo(2);
+      assertThat(cluster.node(1).health().getInteger("clusterSize")).isEqualTo(2);
+      // One cluster, not two alone: an event published on one node reaches a stream on the other.
+      try (SseTestClient stream = new SseTestClient(List.of(cluster.node(1).url()), "channel=tenant:t1:k8s",
+          cluster.dispatcherToken, null)) {
+        Await.until("subscribed", Duration.ofSeconds(10), () -> stream.connections.get() == 1);
+        assertThat(cluster.publish(cluster.node(0), "tenant:t1:k8s", "k", new JsonObject()).statusCode())
+            .isEqualTo(202);
+        Await.until("delivered across the nodes", Duration.ofSeconds(10), () -> stream.events().size() == 1);
+      }
+    }
+  }
+
   private static String read(NodeProcess node) {
     try {
       return Files.readString(node.logFile());

@@ -119,11 +119,7 @@ public final class BridgeRole implements Role {
   /** For /health/ready: "DEGRADED" while Redis cannot be used; the rest of the node serves as usual. */
   @Override
   public void health(HealthReport report) {
-    JsonObject status = status();
-    report.put("bridge", status);
-    if ("DEGRADED".equals(status.getString("status"))) {
-      report.degraded();
-    }
+    report.part("bridge", status(), "status");
   }
 
   private JsonObject status() {

@@ -182,11 +182,7 @@ public final class IngestRole implements Role {
    */
   @Override
   public void health(HealthReport report) {
-    JsonObject status = status();
-    report.put("ingest", status);
-    if ("DEGRADED".equals(status.getString("redis"))) {
-      report.degraded();
-    }
+    report.part("ingest", status(), "redis");
   }
 
   @Override

@@ -13,10 +13,12 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.List;
 
 /**
@@ -43,8 +45,14 @@ final class NodeMetrics {
       return builder;
     }
     // No HTTP path nor event-bus address labels: ids in paths and reply addresses would make series without end.
-    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.EB_SIDE)));
+    MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions().setEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.EB_SIDE));
+    for (MetricsDomain domain : MetricsDomain.values()) {
+      if (!config.vertxDomains().contains(domain.name().toLowerCase(Locale.ROOT))) {
+        metricsOptions.addDisabledMetricsCategory(domain);
+      }
+    }
+    options.setMetricsOptions(metricsOptions);
     return builder.withMetrics(new MicrometerMetricsFactory(registry));
   }
 

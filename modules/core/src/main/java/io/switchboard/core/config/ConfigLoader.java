@@ -170,7 +170,8 @@ public final class ConfigLoader {
             bool("SB_METRICS_ENABLED", true),
             string("SB_METRICS_HOST", "127.0.0.1"),
             // Beside the node's own port, so that nodes sharing a host do not collide by default.
-            integer("SB_METRICS_PORT", httpPort + 10_000)),
+            integer("SB_METRICS_PORT", httpPort + 10_000),
+            Set.copyOf(list(string("SB_METRICS_VERTX", "http_server,named_pools,event_bus").toLowerCase(Locale.ROOT)))),
         new SwitchboardConfig.Log(choice("SB_LOG_FORMAT", SwitchboardConfig.LogFormat.class,
             SwitchboardConfig.LogFormat.TEXT)),
         duration("SB_SHUTDOWN_GRACE", "5s"));

@@ -33,7 +33,7 @@ public record SwitchboardConfig(
    * Prometheus metrics at {@code /metrics} on a management port of its own ({@code host}: loopback by default, so the
    * public balancer does not expose it).
    */
-  public record Metrics(boolean enabled, String host, int port) {}
+  public record Metrics(boolean enabled, String host, int port, Set<String> vertxDomains) {}
 
   /** {@code json}: one JSON object per line with the node id and request ids; {@code text} (default): for people. */
   public record Log(LogFormat format) {}

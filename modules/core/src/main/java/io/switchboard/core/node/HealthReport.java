@@ -25,9 +25,10 @@ public final class HealthReport {
     return this;
   }
 
-  /** Still ready, but something optional does not work. */
-  public HealthReport degraded() {
-    degraded = true;
+  /** A role's part, shown under {@code name}; its {@code status} "DEGRADED" leaves the node ready but degraded. */
+  public HealthReport part(String name, JsonObject status, String statusField) {
+    body.put(name, status);
+    degraded |= "DEGRADED".equals(status.getString(statusField));
     return this;
   }
 

@@ -1,25 +1,23 @@
+# syntax=docker/dockerfile:1
 # Switchboard node image: docker build -t switchboard:0.1.0 .
 # Built from Maven Central and Debian-based Temurin images only; runs as a non-root user on a JRE 21.
 # What it runs and how to configure it: docs/operations.md ("Containers and Kubernetes"), docs/configuration.md.
 
 # --- build: the shaded node jar (modules/node/target/switchboard.jar) ---
 FROM eclipse-temurin:21-jdk AS build
+# npm installs the console's Leaflet from its package-lock.json (modules/console/pom.xml).
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# The Maven wrapper and the poms first, so that dependencies are a cached layer of their own.
 COPY .mvn .mvn
 COPY mvnw pom.xml ./
-COPY modules/core/pom.xml modules/core/pom.xml
-COPY modules/gateway/pom.xml modules/gateway/pom.xml
-COPY modules/api/pom.xml modules/api/pom.xml
-COPY modules/ingest/pom.xml modules/ingest/pom.xml
-COPY modules/bridge/pom.xml modules/bridge/pom.xml
-COPY modules/console/pom.xml modules/console/pom.xml
-COPY modules/node/pom.xml modules/node/pom.xml
-COPY modules/loadgen/pom.xml modules/loadgen/pom.xml
-RUN ./mvnw -B -ntp -q -pl modules/node -am dependency:go-offline
 COPY modules modules
+# Files the modules take from outside themselves: the Hazelcast defaults (node) and the JavaScript client that the
+# console serves (console).
 COPY deploy/hazelcast deploy/hazelcast
-RUN ./mvnw -B -ntp -q -pl modules/node -am package -DskipTests
+COPY clients/js/src clients/js/src
+# BuildKit keeps the Maven repository between builds (a separate dependency:go-offline layer cannot resolve the
+# reactor's own modules before they are built). Tests run in CI, not here.
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -q -pl modules/node -am package -DskipTests
 
 # --- run ---
 FROM eclipse-temurin:21-jre

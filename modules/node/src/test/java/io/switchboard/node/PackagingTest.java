@@ -149,7 +149,27 @@ class PackagingTest {
         copies++;
       }
     }
-    assertThat(copies).isGreaterThan(5);
+    assertThat(copies).as("the sources the build needs").isGreaterThanOrEqualTo(5);
+    // What a module's pom takes from outside the module (resources such as ../../clients/js/src) is copied too, and
+    // a build that runs npm has npm.
+    List<String> sources = new ArrayList<>();
+    Matcher all = Pattern.compile("(?m)^COPY (?!--from)(.+) \\S+$").matcher(dockerfile);
+    while (all.find()) {
+      sources.addAll(List.of(all.group(1).split("\\s+")));
+    }
+    try (Stream<Path> modules = Files.list(ROOT.resolve("modules"))) {
+      for (Path module : modules.filter(m -> Files.exists(m.resolve("pom.xml"))).toList()) {
+        String modulePom = Files.readString(module.resolve("pom.xml"));
+        Matcher outside = Pattern.compile("\\$\\{project\\.basedir}/\\.\\./\\.\\./([^<]+)<").matcher(modulePom);
+        while (outside.find()) {
+          String path = outside.group(1);
+          assertThat(sources).as(module.getFileName() + " needs " + path).anyMatch(path::startsWith);
+        }
+        if (modulePom.contains("<executable>npm</executable>")) {
+          assertThat(dockerfile).as(module.getFileName() + " runs npm").containsPattern("apt-get install .*\\bnpm\\b");
+        }
+      }
+    }
     String pom = Files.readString(ROOT.resolve("modules/node/pom.xml"));
     Matcher finalName = Pattern.compile("<finalName>(.+)</finalName>").matcher(pom);
     assertThat(finalName.find()).isTrue();

@@ -1,5 +1,7 @@
 package io.switchboard.core.config;
 
+import io.switchboard.core.http.TrustedProxies;
+
 import io.switchboard.core.config.SwitchboardConfig.Role;
 
 import java.io.IOException;
@@ -231,12 +233,11 @@ public final class ConfigLoader {
     int maxStreamsPerUser = integer("SB_MAX_STREAMS_PER_USER", 100);
     Duration streamQuotaTtl = duration("SB_STREAM_QUOTA_TTL", "15s");
     int maxStreamsPerIp = integer("SB_MAX_STREAMS_PER_IP", 1000);
-    List<String> trustedProxies = list(string("SB_TRUSTED_PROXIES", "127.0.0.1"));
-    for (String proxy : trustedProxies) {
-      String problem = io.switchboard.core.http.ClientAddress.problem(proxy);
-      if (problem != null) {
-        throw new IllegalArgumentException("SB_TRUSTED_PROXIES: " + problem);
-      }
+    TrustedProxies trustedProxies;
+    try {
+      trustedProxies = TrustedProxies.parse(list(string("SB_TRUSTED_PROXIES", "127.0.0.1")));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("SB_TRUSTED_PROXIES: " + e.getMessage());
     }
     Duration accessRecheck = duration("SB_STREAM_RECHECK_INTERVAL", "30s");
     int openRate = integer("SB_STREAM_OPEN_RATE", 50);

@@ -1,5 +1,7 @@
 package io.switchboard.core.config;
 
+import io.switchboard.core.http.TrustedProxies;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -101,7 +103,7 @@ public record SwitchboardConfig(
    */
   public record Sse(Duration heartbeat, Duration retry, int maxBufferBytes, Duration flushWindow, int maxChannels,
                     int replayPageSize, Duration ticketTtl, int maxStreamsPerUser, Duration streamQuotaTtl,
-                    int maxStreamsPerIp, List<String> trustedProxies, Duration accessRecheck,
+                    int maxStreamsPerIp, TrustedProxies trustedProxies, Duration accessRecheck,
                     StreamRates rates) {}
 
   /**

@@ -2,9 +2,9 @@ package io.switchboard.gateway.quota;
 
 import io.switchboard.core.http.ApiError;
 import io.switchboard.core.http.ClientAddress;
+import io.switchboard.core.http.TrustedProxies;
 import io.vertx.core.http.HttpServerRequest;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ConnectionsPerIp {
 
   private final int max;
-  private final List<String> trustedProxies;
+  private final TrustedProxies trustedProxies;
   private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
 
-  public ConnectionsPerIp(int max, List<String> trustedProxies) {
+  public ConnectionsPerIp(int max, TrustedProxies trustedProxies) {
     this.max = max;
     this.trustedProxies = trustedProxies;
   }

@@ -1,12 +1,12 @@
 package io.switchboard.ingest.osmand;
 
 import io.switchboard.core.http.ClientAddress;
+import io.switchboard.core.http.TrustedProxies;
 import io.switchboard.core.http.ReadDeadlines;
 import io.switchboard.core.limits.RateLimit;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,9 +22,9 @@ public final class OsmAndGuard {
   private final AtomicInteger open = new AtomicInteger();
   private final RateLimit unknown;
   private final ReadDeadlines deadlines;
-  private final List<String> trustedProxies;
+  private final TrustedProxies trustedProxies;
 
-  public OsmAndGuard(int maxConnections, int unknownPerMinute, ReadDeadlines deadlines, List<String> trustedProxies) {
+  public OsmAndGuard(int maxConnections, int unknownPerMinute, ReadDeadlines deadlines, TrustedProxies trustedProxies) {
     this.maxConnections = maxConnections;
     this.unknown = new RateLimit(unknownPerMinute / 60.0, unknownPerMinute);
     this.deadlines = deadlines;

@@ -157,8 +157,8 @@ final class Node {
     if (health != null) {
       health.draining();
     }
-    List<Future<Void>> drains = roles.stream().map(role -> role.drain(config.shutdownGrace())
-        .recover(err -> Future.succeededFuture())).toList();
-    return Future.join(drains).recover(err -> Future.succeededFuture()).compose(v -> vertx.close());
+    // Whatever a role's drain ends with, the node closes once they all ended.
+    List<Future<Void>> drains = roles.stream().map(role -> role.drain(config.shutdownGrace())).toList();
+    return Future.join(drains).transform(ended -> vertx.close());
   }
 }

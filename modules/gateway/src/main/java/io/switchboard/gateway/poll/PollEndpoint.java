@@ -1,5 +1,6 @@
 package io.switchboard.gateway.poll;
 
+import io.switchboard.gateway.admission.Unavailable;
 import io.switchboard.core.auth.BearerTokens;
 import io.switchboard.core.dialect.Family;
 import io.switchboard.core.event.Event;
@@ -62,10 +63,7 @@ public final class PollEndpoint {
   }
 
   private void poll(RoutingContext ctx) {
-    if (draining || !feed.ready()) {
-      ctx.response().putHeader("Retry-After", "1");
-      JsonErrors.send(ctx.response(), 503, draining ? "shutting_down" : "not_ready",
-          "this node cannot answer polls now; retry");
+    if (Unavailable.refused(ctx.response(), draining, feed.ready())) {
       return;
     }
     String client = admission.clientOf(ctx.request());

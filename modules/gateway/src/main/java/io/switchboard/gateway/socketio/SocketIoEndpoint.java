@@ -1,5 +1,6 @@
 package io.switchboard.gateway.socketio;
 
+import io.switchboard.gateway.admission.Unavailable;
 import io.switchboard.core.http.ApiError;
 import io.switchboard.core.http.JsonErrors;
 import io.switchboard.gateway.feed.SequencedFeed;
@@ -70,10 +71,7 @@ public final class SocketIoEndpoint {
     }
     String sid = req.getParam("sid");
     if (sid == null) {
-      if (draining || !feed.ready()) {
-        req.response().putHeader("Retry-After", "1");
-        JsonErrors.send(req.response(), 503, draining ? "shutting_down" : "not_ready",
-            draining ? "this node is shutting down; reconnect" : "this node is not ready yet; retry shortly");
+      if (Unavailable.refused(req.response(), draining, feed.ready())) {
         return;
       }
       String client = services.admission().clientOf(req);

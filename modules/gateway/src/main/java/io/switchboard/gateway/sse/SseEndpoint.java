@@ -1,5 +1,6 @@
 package io.switchboard.gateway.sse;
 
+import io.switchboard.gateway.admission.Unavailable;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.dialect.Family;
 import io.switchboard.core.dialect.Naming;
@@ -81,14 +82,7 @@ public final class SseEndpoint {
 
   /** Opens a stream of {@code spec}'s family: checks, authenticates, resolves channels, resumes, goes live. */
   public void stream(RoutingContext ctx, StreamSpec spec) {
-    if (draining) {
-      ctx.response().putHeader("Retry-After", "1");
-      JsonErrors.send(ctx.response(), 503, "shutting_down", "this node is shutting down; reconnect");
-      return;
-    }
-    if (!feed.ready()) {
-      ctx.response().putHeader("Retry-After", "1");
-      JsonErrors.send(ctx.response(), 503, "not_ready", "this node is not ready yet; retry shortly");
+    if (Unavailable.refused(ctx.response(), draining, feed.ready())) {
       return;
     }
     if (ctx.request().version() == HttpVersion.HTTP_2) {
